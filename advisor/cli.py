@@ -1,0 +1,149 @@
+"""The command line: argument parsing, one error handler, lazy dispatch to the faces.
+
+Only argparse and the standard library are imported at start-up, so `advisor --help` and the
+wizard's first question appear at once; each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from advisor import __version__
+from advisor.errors import AdvisorError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2."""
+
+    def error(self, message: str):  # noqa: D401
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _answers_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--answers", metavar="FILE", help="answers file (YAML or JSON mapping of question id to option)")
+    p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="sets",
+                   help="answer one question (repeatable; wins over --answers)")
+    _as_of(p)
+
+
+def _as_of(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-of", metavar="DATE", dest="as_of",
+                   help="use the facts known on DATE (YYYY-MM or YYYY-MM-DD; default: the knowledge date)")
+
+
+def _fmt(p: argparse.ArgumentParser, choices: tuple[str, ...], default: str | None = None) -> None:
+    p.add_argument("--format", choices=choices, default=default or choices[0], help=f"output format (default {default or choices[0]})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="advisor",
+        description="Choose a deep-learning prototyping framework and deployment runtime. "
+        "Run with no command in a terminal to start the wizard.",
+    )
+    parser.add_argument("--version", action="version", version=f"advisor {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, handler: str, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("wizard", "advisor.wizard:run", "ask the questions in the terminal, then recommend")
+    _answers_options(p)
+    p.add_argument("--yes", action="store_true", help="take defaults for every unanswered question without asking")
+    p.add_argument("--save-answers", metavar="FILE", help="write the final answers to FILE (YAML)")
+
+    p = command("recommend", "advisor.commands:recommend", "recommend a prototyping framework + deployment runtime pair")
+    _answers_options(p)
+    _fmt(p, ("text", "json"))
+
+    p = command("report", "advisor.report:run", "write a justification report (Markdown, HTML or JSON)")
+    _answers_options(p)
+    p.add_argument("--title", help="the report's title")
+    p.add_argument("--format", choices=("markdown", "html", "json"), help="default: from the output file's extension")
+    p.add_argument("-o", "--output", metavar="PATH", required=True, help="where to write the report")
+    p.add_argument("--verify", action="store_true", help="run `advisor verify` on the pair and include the result")
+
+    p = command("chat", "advisor.chat:run", "describe your needs in plain language; get the same recommendation")
+    _as_of(p)
+    _fmt(p, ("text", "json"))
+
+    p = command("scores", "advisor.commands:scores", "the Deep Learning Showdown's own scoring (seed 003)")
+    _as_of(p)
+    _fmt(p, ("table", "json"))
+
+    p = command("frameworks", "advisor.commands:frameworks", "list the frameworks and their status")
+    _as_of(p)
+    _fmt(p, ("table", "json"))
+
+    p = command("runtimes", "advisor.commands:runtimes", "list the deployment runtimes and what they run on")
+    _as_of(p)
+    _fmt(p, ("table", "json"))
+
+    p = command("questions", "advisor.commands:questions", "list the questions and their options (to write answer files)")
+    _fmt(p, ("table", "json"))
+
+    kb = command("kb", "advisor.commands:kb_help", "inspect the knowledge folder")
+    kb_sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", parser_class=_Parser)
+    p = kb_sub.add_parser("check", help="validate the whole knowledge folder")
+    p.set_defaults(handler="advisor.commands:kb_check")
+    p = kb_sub.add_parser("path", help="where the knowledge folder in use is")
+    p.set_defaults(handler="advisor.commands:kb_path")
+    _fmt(p, ("text", "json"))
+
+    p = command("batch", "advisor.batch:run", "recommend for every row of a survey CSV")
+    p.add_argument("file", metavar="FILE.csv", help="one row per person; columns are question ids")
+    p.add_argument("-o", "--output", metavar="OUT", required=True, help="where to write the results")
+    _as_of(p)
+    p.add_argument("--format", choices=("csv", "json"), help="default: from the output file's extension, else csv")
+    p.add_argument("--skip-invalid", action="store_true", help="write the valid rows and report the invalid ones")
+
+    p = command("verify", "advisor.verify:run", "prove the bridge here: export a small model, run it in the runtime, compare")
+    _answers_options(p)
+    p.add_argument("--prototype", metavar="ID", help="prototyping framework (default: the recommended one)")
+    p.add_argument("--runtime", metavar="ID", help="deployment runtime (default: the recommended one)")
+    _fmt(p, ("text", "json"))
+    return parser
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    module, _, func = args.handler.partition(":")
+    return getattr(importlib.import_module(module), func)(args) or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:  # bare `advisor`: the wizard (which refuses politely without a terminal)
+            args = parser.parse_args([*argv, "wizard"])
+        return _dispatch(args)
+    except _UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except AdvisorError as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        print(f"advisor: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nAborted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader went away (e.g. `advisor frameworks | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0

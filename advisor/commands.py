@@ -1,0 +1,110 @@
+"""The thin faces of the list-and-print commands: frameworks, runtimes, kb, scores, questions, recommend."""
+
+from __future__ import annotations
+
+import argparse
+
+from advisor import knowledge as kb
+from advisor.output import emit, table, to_json
+
+
+def _catalog(args: argparse.Namespace) -> kb.Catalog:
+    knowledge = kb.load()
+    return kb.catalog(kb.parse_as_of(getattr(args, "as_of", None), knowledge), knowledge)
+
+
+def _sources(cat: kb.Catalog, ids) -> list[dict]:
+    return [
+        {"id": s, "ref": cat.source(s)["ref"], "title": cat.source(s)["title"], "date": cat.source(s)["date"].isoformat()}
+        for s in sorted(ids)
+    ]
+
+
+def framework_record(cat: kb.Catalog, s: kb.Subject) -> dict:
+    return {
+        "id": s.id,
+        "name": s.name,
+        "sponsor": s.sponsor,
+        "status": s.status,
+        "status_since": s.status_since.isoformat(),
+        "status_note": s.status_note,
+        "first_release": s.first_release.isoformat(),
+        "license": s.license,
+        "homepage": s.homepage,
+        "criteria": {c: s.values[c] for c in cat.criteria if c in s.values},
+        "onnx_export": s.onnx.get("export", {}).get("support", "unknown"),
+        "onnx_export_tool": s.onnx.get("export", {}).get("tool", ""),
+        "onnx_import": s.onnx.get("import", {}).get("support", "unknown"),
+        "onnx_import_tool": s.onnx.get("import", {}).get("tool", ""),
+        "deployable": s.deployable,
+        "lifecycle": s.history,
+        "sources": _sources(cat, s.sources),
+    }
+
+
+def runtime_record(cat: kb.Catalog, s: kb.Subject) -> dict:
+    caps = s.capabilities
+    return {
+        "id": s.id,
+        "name": s.name,
+        "sponsor": s.sponsor,
+        "status": s.status,
+        "status_since": s.status_since.isoformat(),
+        "status_note": s.status_note,
+        "first_release": s.first_release.isoformat(),
+        "license": s.license,
+        "homepage": s.homepage,
+        "targets": list(caps.get("targets", ())),
+        "os": list(caps.get("os", ())),
+        "hardware": list(caps.get("hardware", ())),
+        "languages": list(caps.get("languages", ())),
+        "formats": list(caps.get("formats", ())),
+        "imports_onnx": s.imports_onnx,
+        "criteria": {c: s.values[c] for c in cat.criteria if c in s.values},
+        "lifecycle": s.history,
+        "sources": _sources(cat, s.sources),
+    }
+
+
+def frameworks(args: argparse.Namespace) -> int:
+    cat = _catalog(args)
+    records = [framework_record(cat, s) for s in sorted(cat.kind("framework"), key=lambda s: s.id)]
+    if args.format == "json":
+        emit(to_json(records))
+    else:
+        emit(f"Frameworks as of {cat.as_of}\n\n")
+        emit(table(records, [("id", "ID"), ("name", "NAME"), ("status", "STATUS"), ("status_since", "SINCE"),
+                             ("first_release", "FIRST RELEASE"), ("onnx_export", "ONNX EXPORT"),
+                             ("onnx_export_tool", "TOOL"), ("sponsor", "SPONSOR")]))
+    return 0
+
+
+def runtimes(args: argparse.Namespace) -> int:
+    cat = _catalog(args)
+    records = [runtime_record(cat, s) for s in sorted(cat.kind("runtime"), key=lambda s: s.id)]
+    if args.format == "json":
+        emit(to_json(records))
+    else:
+        emit(f"Deployment runtimes as of {cat.as_of}\n\n")
+        emit(table(records, [("id", "ID"), ("name", "NAME"), ("status", "STATUS"), ("targets", "TARGETS"),
+                             ("languages", "LANGUAGES"), ("imports_onnx", "ONNX"), ("license", "LICENSE")]))
+    return 0
+
+
+def kb_help(args: argparse.Namespace) -> int:
+    emit("usage: advisor kb {check,path}\n  check  validate the whole knowledge folder\n  path   where the knowledge folder in use is\n")
+    return 0
+
+
+def kb_check(args: argparse.Namespace) -> int:
+    knowledge = kb.load()
+    t = knowledge.tables
+    counts = ", ".join(f"{len(t[name])} {name}" for name in kb.TABLES)
+    emit(f"{knowledge.folder}: sound ({counts}; facts dated {knowledge.earliest} to {knowledge.latest})\n")
+    return 0
+
+
+def kb_path(args: argparse.Namespace) -> int:
+    path = str(kb.knowledge_dir())
+    emit(to_json({"path": path}) if args.format == "json" else path + "\n")
+    return 0

@@ -1,0 +1,30 @@
+"""Dates as the knowledge and the CLI write them: YYYY-MM-DD or YYYY-MM."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def parse_date(text: str, *, month_end: bool = False) -> dt.date:
+    """Parse YYYY-MM-DD or YYYY-MM; a month is its first day, or its last with month_end.
+
+    Raises ValueError with a message fit for the user.
+    """
+    m = _DATE.match(str(text).strip())
+    if not m:
+        raise ValueError(f"'{text}' is not a date; use YYYY-MM or YYYY-MM-DD")
+    year, month = int(m.group(1)), int(m.group(2))
+    if m.group(3) is not None:
+        day = int(m.group(3))
+    elif month_end and 1 <= month <= 12:
+        day = calendar.monthrange(year, month)[1]
+    else:
+        day = 1
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a real date; use YYYY-MM or YYYY-MM-DD") from None

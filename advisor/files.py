@@ -1,0 +1,72 @@
+"""Reading answer files and writing outputs atomically: nothing is ever half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from advisor.errors import BadInput
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write to a temporary file beside `path`, then rename over it; an old file survives a failure."""
+    target = Path(path).expanduser()
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise BadInput(f"{target}: is a folder; give a file path")
+    if not folder.is_dir():
+        raise BadInput(f"{target}: folder {folder} does not exist; create it or choose another path")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise BadInput(f"{target}: cannot write ({exc.strerror or exc}); choose a writable path") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    return target
+
+
+def read_mapping(path: str | Path) -> dict:
+    """A YAML or JSON file holding one mapping (JSON is YAML, so one parser reads both)."""
+    import yaml
+
+    p = Path(path).expanduser()
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInput(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"{p}: is a folder, expected a YAML or JSON file") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{p}: not UTF-8 text; expected a YAML or JSON mapping") from None
+    except OSError as exc:
+        raise BadInput(f"{p}: cannot read ({exc.strerror or exc})") from None
+    try:
+        data = yaml.safe_load(text) if p.suffix.lower() != ".json" else json.loads(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BadInput(f"{p}: malformed {'JSON' if p.suffix.lower() == '.json' else 'YAML'} ({first})") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise BadInput(f"{p}: expected a mapping of question id to answer, got a {type(data).__name__}")
+    return data
