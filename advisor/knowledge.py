@@ -37,7 +37,7 @@ BASES = ("chart", "doc", "count", "judgement")
 ONNX_DIRECTIONS = ("export", "import")
 ONNX_SUPPORT = ("builtin", "community", "none")
 MATURITIES = ("stable", "beta", "experimental", "deprecated", "removed")
-CATEGORIES = ("support_community", "api_internals", "platform")
+CATEGORIES = ("support_community", "api_internals", "platform", "deployment")
 
 # table -> (columns, key columns)
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
