@@ -108,3 +108,57 @@ def kb_path(args: argparse.Namespace) -> int:
     path = str(kb.knowledge_dir())
     emit(to_json({"path": path}) if args.format == "json" else path + "\n")
     return 0
+
+
+def scores(args: argparse.Namespace) -> int:
+    from advisor.showdown import scores as showdown_scores
+
+    cat = _catalog(args)
+    rows = showdown_scores(cat)
+    if args.format == "json":
+        emit(to_json([{"id": r["id"], "name": r["name"], "rank": r["rank"], "status": r["status"],
+                       "categories": r["categories"], "overall": r["overall"], "missing": r["missing"]} for r in rows]))
+        return 0
+    flat = [{**r, **r["categories"]} for r in rows]
+    emit(f"Deep Learning Showdown scoring as of {cat.as_of} (0-100; overall = mean of the three categories)\n\n")
+    emit(table(flat, [("rank", "#"), ("id", "ID"), ("name", "NAME"), ("support_community", "SUPPORT & COMMUNITY"),
+                      ("api_internals", "API & INTERNALS"), ("platform", "PLATFORM"), ("overall", "OVERALL"),
+                      ("status", "STATUS")]))
+    return 0
+
+
+def questions(args: argparse.Namespace) -> int:
+    from advisor.questions import load
+
+    qs = load()
+    if args.format == "json":
+        emit(to_json(qs.to_json()))
+        return 0
+    for q in qs:
+        cond = "".join(f"  (only when {k} is {'/'.join(v)})" for k, v in q.ask_if.items())
+        emit(f"{q.id}: {q.text}{cond}\n  {q.help}\n")
+        for o in q.options:
+            mark = "*" if o.id == q.default else " "
+            emit(f"   {mark} {o.id:<14} {o.label}\n")
+        emit("\n")
+    emit("* marks the default. Write answers as YAML, e.g. `target: mobile`, or pass --set target=mobile.\n")
+    return 0
+
+
+def build_recommendation(args: argparse.Namespace):
+    """Answers from the command line, the catalog at --as-of, and the engine's Recommendation."""
+    from advisor import answers as answers_mod
+    from advisor.engine import recommend as engine_recommend
+    from advisor.questions import load
+
+    qs = load()
+    answers = answers_mod.from_sources(qs, getattr(args, "answers", None), getattr(args, "sets", []))
+    return engine_recommend(answers, qs, _catalog(args))
+
+
+def recommend(args: argparse.Namespace) -> int:
+    from advisor.render import recommendation_text
+
+    rec = build_recommendation(args).to_json()
+    emit(to_json(rec) if args.format == "json" else recommendation_text(rec))
+    return 0 if rec["prototype"] is not None else 1

@@ -1,0 +1,293 @@
+"""The one door: recommend(answers, catalog) -> Recommendation. Pure and deterministic."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from advisor import rank as ranking
+from advisor import robustness
+from advisor.answers import Answers
+from advisor.knowledge import Catalog, Subject
+from advisor.pairing import BRIDGE_POINTS, DEPLOYMENT_SHARE, PROTOTYPE_SHARE, Route, pair_score, routes
+from advisor.questions import QuestionSet
+from advisor.steps import bridge_steps
+from advisor.weights import Needs, Profile, derive
+
+NEED_CAPABILITY = {"target": "targets", "os": "os", "language": "languages", "hardware": "hardware"}
+TOP_WARN = 3  # a dead project that would have ranked this high is shown with a warning
+
+
+@dataclass
+class Recommendation:
+    as_of: str
+    knowledge_date: str
+    answers: dict
+    given: list
+    weights: dict
+    needs: dict
+    prototype: dict | None
+    deployment: dict | None
+    bridge: dict | None
+    pair_score: float | None
+    alternatives: list
+    prototype_ranking: list
+    deployment_ranking: list
+    showdown_route: dict
+    warnings: list
+    robustness: dict | None
+    unmet: dict | None
+    sources: list
+    verification: dict | None = field(default=None)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+# ---------------------------------------------------------------- hard needs
+
+
+def meets(s: Subject, needs: Needs) -> list[str]:
+    """The hard needs `s` fails (empty when it meets them all). Unknown capability fails."""
+    failed = []
+    caps = s.capabilities
+    for key, value in needs.items():
+        have = set(caps.get(NEED_CAPABILITY[key], ()))
+        wanted = set(value) if isinstance(value, tuple) else {value}
+        if not wanted <= have:
+            failed.append(key)
+    return failed
+
+
+def _need_text(key: str, value) -> str:
+    return f"{key}={'+'.join(value) if isinstance(value, tuple) else value}"
+
+
+# ---------------------------------------------------------------- explanation
+
+
+DEPLOY_LABELS = {
+    "target_fit": "Fit for the target", "language_breadth": "Language bindings",
+    "hardware_breadth": "Hardware coverage", "onnx_import": "ONNX import", "lifecycle": "Lifecycle (active project)",
+}
+
+
+def _label(cat: Catalog, crit: str) -> str:
+    if crit in DEPLOY_LABELS:
+        return DEPLOY_LABELS[crit]
+    if crit in cat.criteria:
+        return cat.criteria[crit].label
+    return crit.replace("_", " ").capitalize()
+
+
+def _reasons(cat: Catalog, r: ranking.Ranked, n: int = 3) -> list[str]:
+    strong = sorted(r.contributions.items(), key=lambda kv: (-kv[1]["weight"] * kv[1]["value"], kv[0]))
+    out = []
+    for crit, c in strong[:n]:
+        if c["weight"] <= 0:
+            continue
+        note = "" if c["known"] else " (estimated: no fact recorded)"
+        out.append(f"{_label(cat, crit)}: {round(100 * c['value'])}/100 at weight {c['weight']:g}{note}")
+    return out
+
+
+def _why_not(cat: Catalog, r: ranking.Ranked, best: ranking.Ranked, n: int = 2) -> list[str]:
+    gaps = []
+    for crit, c in r.contributions.items():
+        b = best.contributions[crit]
+        loss = c["gap"] - b["gap"]
+        if loss > 1e-9:
+            gaps.append((-loss, crit, c, b))
+    gaps.sort()
+    return [
+        f"{_label(cat, crit)}: {round(100 * c['value'])}/100 vs {round(100 * b['value'])}/100 for {best.name}"
+        for _, crit, c, b in gaps[:n]
+    ]
+
+
+def _ranking_json(cat: Catalog, ranked: list[ranking.Ranked], subjects: dict[str, Subject]) -> list[dict]:
+    best = ranked[0] if ranked else None
+    return [
+        {
+            "id": r.id, "name": r.name, "rank": r.rank, "score": r.score,
+            "status": subjects[r.id].status, "kind": subjects[r.id].kind,
+            "reasons": _reasons(cat, r), "why_not": [] if r is best else _why_not(cat, r, best),
+            "contributions": r.contributions,
+        }
+        for r in ranked
+    ]
+
+
+# ---------------------------------------------------------------- the engine
+
+
+def recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recommendation:
+    profile = derive(answers, questions)
+    needs = profile.needs
+    pw, dw = profile.prototype, profile.deployment
+    pcrits, dcrits = list(pw), list(dw)
+    warnings: list[str] = []
+    for qid in answers.ignored:
+        q = questions.get(qid)
+        cond = ", ".join(f"{k} is {'/'.join(v)}" for k, v in q.ask_if.items())
+        warnings.append(f"The answer to '{qid}' was ignored: it is asked only when {cond}.")
+
+    frameworks = sorted(cat.kind("framework"), key=lambda s: s.id)
+    proto_feats = {s.id: ranking.prototype_features(s, cat, pcrits) for s in frameworks}
+    proto_all = ranking.rank(frameworks, proto_feats, pw)
+    proto_ok = [s for s in frameworks if s.status != "discontinued"]
+    proto_ranked = ranking.rank(proto_ok, proto_feats, pw)
+    for r in proto_all[:TOP_WARN]:
+        s = cat.subjects[r.id]
+        if s.status == "discontinued":
+            warnings.append(f"{s.name} would rank #{r.rank} as a prototyping framework but is discontinued "
+                            f"since {s.status_since} ({s.status_note}); it is not recommended.")
+
+    candidates = sorted((s for s in cat.subjects.values() if s.deployable), key=lambda s: s.id)
+    deploy_feats = {s.id: ranking.deployment_features(s, cat, needs, dcrits) for s in candidates}
+    fitting = [s for s in candidates if not meets(s, needs)]
+    alive = [s for s in fitting if s.status != "discontinued"]
+    for r in ranking.rank(fitting, deploy_feats, dw)[:TOP_WARN]:
+        s = cat.subjects[r.id]
+        if s.status == "discontinued":
+            warnings.append(f"{s.name} would rank #{r.rank} for deployment but is discontinued since "
+                            f"{s.status_since} ({s.status_note}); it is not recommended.")
+    deploy_ranked = ranking.rank(alive, deploy_feats, dw)
+
+    proto_score = {r.id: r.score for r in proto_ranked}
+    deploy_score = {r.id: r.score for r in deploy_ranked}
+    all_routes = routes(cat)
+    pairs = sorted(
+        (
+            (round(pair_score(proto_score[p], deploy_score[d], route), 6), p, d, route)
+            for (p, d), route in all_routes.items()
+            if p in proto_score and d in deploy_score
+        ),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+
+    base = dict(
+        as_of=cat.as_of.isoformat(), knowledge_date=cat.knowledge.latest.isoformat(),
+        answers=answers.to_json(), given=sorted(answers.given),
+        weights={"prototype": pw, "deployment": dw},
+        needs={k: (list(v) if isinstance(v, tuple) else v) for k, v in needs.to_json().items()},
+        prototype_ranking=_ranking_json(cat, proto_ranked, cat.subjects),
+        deployment_ranking=_ranking_json(cat, deploy_ranked, cat.subjects),
+    )
+    if not pairs:
+        return Recommendation(
+            **base, prototype=None, deployment=None, bridge=None, pair_score=None, alternatives=[],
+            showdown_route={"applies": False, "explanation": "No workable pair, so no route to explain."},
+            warnings=warnings, robustness=None, unmet=_unmet(cat, candidates, needs, deploy_feats, dw),
+            sources=[],
+        )
+
+    score, p, d, route = pairs[0]
+    proto_r = next(r for r in proto_ranked if r.id == p)
+    deploy_r = next(r for r in deploy_ranked if r.id == d)
+    ps, ds = cat.subjects[p], cat.subjects[d]
+    for s, role in ((ps, "prototyping framework"), (ds, "deployment runtime")):
+        if s.status == "maintenance":
+            warnings.append(f"{s.name}, the {role}, is in maintenance since {s.status_since} ({s.status_note}): "
+                            "it works but gets few new features; plan a migration path.")
+    if route.maturity in ("experimental", "deprecated"):
+        warnings.append(f"The bridge {route.exporter} -> {route.importer} is {route.maturity}.")
+
+    language = needs.language or "python"
+    bridge = {
+        "format": route.format,
+        "kind": route.kind,
+        "exporter": route.exporter,
+        "importer": route.importer,
+        "maturity": route.maturity,
+        "steps": bridge_steps(route, ps, ds, language),
+        "alternative": None if route.alternative is None else {
+            "format": route.alternative.format, "exporter": route.alternative.exporter,
+            "importer": route.alternative.importer, "maturity": route.alternative.maturity,
+        },
+        "sources": list(route.sources),
+    }
+    alternatives = [
+        {"prototype": pp, "deployment": dd, "bridge": rr.format, "exporter": rr.exporter, "score": round(sc, 2)}
+        for sc, pp, dd, rr in pairs[1:6]
+    ]
+    robust = _robustness(cat, pairs, proto_ok, alive, proto_feats, deploy_feats, pw, dw)
+    used = set(ps.sources) | set(ds.sources) | set(route.sources)
+    for r in (proto_ranked[1:3] + deploy_ranked[1:3]):
+        used |= cat.subjects[r.id].sources
+    return Recommendation(
+        **base,
+        prototype={"id": p, "name": ps.name, "score": proto_r.score, "status": ps.status,
+                   "reasons": _reasons(cat, proto_r)},
+        deployment={"id": d, "name": ds.name, "score": deploy_r.score, "status": ds.status,
+                    "kind": ds.kind, "reasons": _reasons(cat, deploy_r)},
+        bridge=bridge,
+        pair_score=round(score, 2),
+        alternatives=alternatives,
+        showdown_route=_showdown_route(cat, pairs, route, ps, ds),
+        warnings=warnings,
+        robustness=robust,
+        unmet=None,
+        sources=[{"id": s, **{k: str(v) for k, v in cat.source(s).items() if k != "id"}} for s in sorted(used)],
+    )
+
+
+def _robustness(cat, pairs, protos, deploys, proto_feats, deploy_feats, pw, dw) -> dict:
+    pcrits, dcrits = list(pw), list(dw)
+    pindex = {s.id: i for i, s in enumerate(protos)}
+    dindex = {s.id: i for i, s in enumerate(deploys)}
+    PX = np.array([[proto_feats[s.id][c].value for c in pcrits] for s in protos])
+    DX = np.array([[deploy_feats[s.id][c].value for c in dcrits] for s in deploys])
+    rows = [(pindex[p], dindex[d], route.quality, f"{p} + {d}") for _, p, d, route in pairs]
+    return robustness.analyse(
+        rows, PX, np.array([pw[c] for c in pcrits]), DX, np.array([dw[c] for c in dcrits]), pcrits, dcrits,
+        lambda P, D, q: PROTOTYPE_SHARE * P + DEPLOYMENT_SHARE * D + BRIDGE_POINTS * q,
+    )
+
+
+def _showdown_route(cat: Catalog, pairs, route: Route, ps: Subject, ds: Subject) -> dict:
+    """The Showdown's advice: prototype in a framework you enjoy that exports to ONNX, deploy
+    with whatever runtime fits your target and imports ONNX. Does it apply here?"""
+    export = ps.onnx.get("export", {})
+    best_onnx = next(((sc, p, d) for sc, p, d, r in pairs if r.kind == "onnx"), None)
+    if route.kind == "onnx":
+        text = (f"It applies: prototype in {ps.name}, export with {route.exporter}, and deploy the ONNX file "
+                f"with {ds.name}. The prototype stays free to change; the runtime is chosen for the target.")
+        return {"applies": True, "explanation": text}
+    if route.kind == "same":
+        head = f"{ps.name} deploys its own models here, so no export is needed."
+    else:
+        head = f"A native route ({route.exporter}) fits {ds.name} better than ONNX does."
+    if best_onnx:
+        sc, p, d = best_onnx
+        tail = (f" The best ONNX route would be {cat.subjects[p].name} -> {cat.subjects[d].name} "
+                f"(score {sc:.1f} against {pairs[0][0]:.1f}), a sound fallback if you need to switch runtimes later.")
+    else:
+        tail = " No runtime that meets your needs imports ONNX from a live framework, so the ONNX route does not apply."
+    if export.get("support") in ("builtin", "community"):
+        tail += f" {ps.name} can still export ONNX ({export['tool']}), which keeps that door open."
+    return {"applies": False, "explanation": head + tail}
+
+
+def _unmet(cat: Catalog, candidates: list[Subject], needs: Needs, feats, dw) -> dict:
+    """Nothing meets every need: which single need to relax, and the nearest workable option."""
+    relax = []
+    for key, value in needs.items():
+        looser = needs.without(key)
+        ok = [s for s in candidates if not meets(s, looser) and s.status != "discontinued"]
+        if not ok:
+            continue
+        refeats = {s.id: ranking.deployment_features(s, cat, looser, list(dw)) for s in ok}
+        best = ranking.rank(ok, refeats, dw)[0]
+        relax.append({"need": key, "value": list(value) if isinstance(value, tuple) else value,
+                      "nearest": best.id, "nearest_name": best.name, "score": best.score})
+    relax.sort(key=lambda r: (-r["score"], r["need"]))
+    wanted = ", ".join(_need_text(k, v) for k, v in needs.items())
+    if relax:
+        r = relax[0]
+        text = (f"No live deployment runtime meets all of: {wanted}. Relax {_need_text(r['need'], r['value'])}: "
+                f"then {r['nearest_name']} is the nearest workable option.")
+    else:
+        text = f"No live deployment runtime meets all of: {wanted}, and relaxing any single need does not help."
+    return {"message": text, "relax": relax}

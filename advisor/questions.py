@@ -1,0 +1,141 @@
+"""Load and validate prompts/questions.yaml into typed Questions. Pure: no prompting here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from advisor.errors import BadInput
+from advisor.knowledge import VOCAB, packaged_dir
+
+NEED_KEYS = {"target": "targets", "os": "os", "language": "languages", "hardware": "hardware"}
+WEIGHT_SIDES = ("prototype", "deployment")
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    needs: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    help: str
+    default: str
+    options: tuple[Option, ...]
+    ask_if: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+    def option(self, oid: str) -> Option:
+        return next(o for o in self.options if o.id == oid)
+
+    def applies(self, answers: dict[str, str]) -> bool:
+        return all(answers.get(q) in values for q, values in self.ask_if.items())
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    questions: tuple[Question, ...]
+    base_weights: dict[str, dict[str, float]]
+
+    def __iter__(self):
+        return iter(self.questions)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.questions)
+
+    def get(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise BadInput(f"unknown question '{qid}'; valid questions: {', '.join(self.ids)}")
+
+    def to_json(self) -> list[dict]:
+        return [
+            {
+                "id": q.id, "text": q.text, "help": q.help, "default": q.default,
+                "ask_if": {k: list(v) for k, v in q.ask_if.items()},
+                "options": [{"id": o.id, "label": o.label} for o in q.options],
+            }
+            for q in self.questions
+        ]
+
+
+def _fail(path: Path, where: str, message: str) -> BadInput:
+    return BadInput(f"{path.name}: {where}: {message}")
+
+
+def parse(data, path: Path) -> QuestionSet:
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        raise _fail(path, "top level", "expected a mapping with a 'questions' list")
+    base = data.get("base_weights") or {}
+    if set(base) - set(WEIGHT_SIDES):
+        raise _fail(path, "base_weights", f"sides are {', '.join(WEIGHT_SIDES)}")
+    criteria = {side: set(base.get(side, {})) for side in WEIGHT_SIDES}
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for i, q in enumerate(data["questions"], 1):
+        where = f"question {i}"
+        if not isinstance(q, dict) or not q.get("id"):
+            raise _fail(path, where, "needs an id")
+        qid = str(q["id"])
+        where = f"question '{qid}'"
+        if qid in seen:
+            raise _fail(path, where, "duplicate id")
+        seen.add(qid)
+        options: list[Option] = []
+        for o in q.get("options") or []:
+            if not isinstance(o, dict) or not o.get("id"):
+                raise _fail(path, where, "every option needs an id")
+            weights = o.get("weights") or {}
+            for side, deltas in weights.items():
+                if side not in WEIGHT_SIDES:
+                    raise _fail(path, f"{where}, option '{o['id']}'", f"weights side '{side}' is not one of {', '.join(WEIGHT_SIDES)}")
+                for crit, delta in (deltas or {}).items():
+                    if crit not in criteria[side]:
+                        raise _fail(path, f"{where}, option '{o['id']}'", f"unknown {side} criterion '{crit}'")
+                    if not isinstance(delta, (int, float)):
+                        raise _fail(path, f"{where}, option '{o['id']}'", f"weight of '{crit}' must be a number")
+            needs = o.get("needs") or {}
+            for key, value in needs.items():
+                if key not in NEED_KEYS:
+                    raise _fail(path, f"{where}, option '{o['id']}'", f"need '{key}' is not one of {', '.join(NEED_KEYS)}")
+                for v in value if isinstance(value, list) else [value]:
+                    if v not in VOCAB[NEED_KEYS[key]]:
+                        raise _fail(path, f"{where}, option '{o['id']}'", f"'{v}' is not a known {NEED_KEYS[key]}")
+            options.append(Option(str(o["id"]), str(o.get("label", o["id"])),
+                                  {s: dict(d or {}) for s, d in weights.items()}, dict(needs)))
+        if not options:
+            raise _fail(path, where, "has no options")
+        default = str(q.get("default", options[0].id))
+        if default not in [o.id for o in options]:
+            raise _fail(path, where, f"default '{default}' is not one of its options")
+        ask_if = {str(k): tuple(v if isinstance(v, list) else [v]) for k, v in (q.get("ask_if") or {}).items()}
+        for k in ask_if:
+            if k not in seen or k == qid:
+                raise _fail(path, where, f"ask_if refers to '{k}', which is not an earlier question")
+        questions.append(Question(qid, str(q.get("text", qid)), str(q.get("help", "")), default, tuple(options), ask_if))
+    return QuestionSet(tuple(questions), {s: {k: float(v) for k, v in base.get(s, {}).items()} for s in WEIGHT_SIDES})
+
+
+@lru_cache(maxsize=2)
+def load(path: str | None = None) -> QuestionSet:
+    import yaml
+
+    p = Path(path) if path else packaged_dir("prompts") / "questions.yaml"
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"{p}: missing; the questions file ships with the package") from None
+    except yaml.YAMLError as exc:
+        raise BadInput(f"{p.name}: malformed YAML ({str(exc).splitlines()[0]})") from None
+    return parse(data, p)

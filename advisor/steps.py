@@ -1,0 +1,36 @@
+"""Concrete bridge steps from prompts/steps.yaml: export, check, load and run."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from advisor.knowledge import Subject, packaged_dir
+
+
+@lru_cache(maxsize=1)
+def _steps() -> dict:
+    import yaml
+
+    return yaml.safe_load((packaged_dir("prompts") / "steps.yaml").read_text(encoding="utf-8"))
+
+
+def export_entry(exporter: str) -> dict:
+    return next(e for e in _steps()["export"] if e["match"] in exporter)
+
+
+def bridge_steps(route, prototype: Subject, runtime: Subject, language: str) -> list[str]:
+    data = _steps()
+    fields = {
+        "prototype": prototype.name, "runtime": runtime.name, "exporter": route.exporter,
+        "importer": route.importer, "language": language,
+        "prototype_id": prototype.id, "runtime_id": runtime.id,
+    }
+    if route.kind == "same":
+        return [data["native"]["same"].format(**fields)]
+    if route.kind == "native":
+        return [data["native"]["any"].format(**fields)]
+    entry = export_entry(route.exporter)
+    fields["opset"] = entry["opset"]
+    loaders = data["load"].get(runtime.id) or data["load"][""]
+    load = loaders.get(language) or loaders.get("any") or data["load"][""]["any"]
+    return [entry["step"].format(**fields), data["check"].format(**fields), load.format(**fields)]

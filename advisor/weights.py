@@ -1,0 +1,70 @@
+"""Answers -> criterion weights and hard needs (the ideal profile is the top of every scale)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advisor.answers import Answers
+from advisor.questions import WEIGHT_SIDES, QuestionSet
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Hard needs on the deployment runtime."""
+
+    target: str | None = None
+    os: tuple[str, ...] = ()
+    language: str | None = None
+    hardware: str | None = None
+
+    def items(self) -> list[tuple[str, object]]:
+        out: list[tuple[str, object]] = []
+        if self.target:
+            out.append(("target", self.target))
+        if self.os:
+            out.append(("os", self.os))
+        if self.language:
+            out.append(("language", self.language))
+        if self.hardware:
+            out.append(("hardware", self.hardware))
+        return out
+
+    def without(self, key: str) -> "Needs":
+        return Needs(**{**self.to_json(), key: () if key == "os" else None})
+
+    def to_json(self) -> dict:
+        return {"target": self.target, "os": tuple(self.os), "language": self.language, "hardware": self.hardware}
+
+
+@dataclass(frozen=True)
+class Profile:
+    prototype: dict[str, float]
+    deployment: dict[str, float]
+    needs: Needs
+
+    def side(self, name: str) -> dict[str, float]:
+        return self.prototype if name == "prototype" else self.deployment
+
+
+def derive(answers: Answers, questions: QuestionSet) -> Profile:
+    weights = {side: dict(questions.base_weights[side]) for side in WEIGHT_SIDES}
+    needs: dict[str, object] = {}
+    for q in questions:
+        if q.id not in answers.values:
+            continue
+        option = q.option(answers[q.id])
+        for side, deltas in option.weights.items():
+            for crit, delta in deltas.items():
+                weights[side][crit] = max(0.0, weights[side][crit] + float(delta))
+        needs.update(option.needs)
+    os_need = needs.get("os") or ()
+    return Profile(
+        weights["prototype"],
+        weights["deployment"],
+        Needs(
+            target=needs.get("target"),
+            os=tuple(os_need if isinstance(os_need, (list, tuple)) else [os_need]),
+            language=needs.get("language"),
+            hardware=needs.get("hardware"),
+        ),
+    )
