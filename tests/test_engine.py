@@ -1,0 +1,143 @@
+"""The engine end to end on the mini fixture: pairing, needs, determinism, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from advisor import knowledge as kb
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    kb._load.cache_clear()
+    yield
+    kb._load.cache_clear()
+
+
+def rec(cli, *args):
+    r = cli("recommend", "--format", "json", *args)
+    return r, (json.loads(r.out) if r.out else None)
+
+
+def test_recommendation_has_the_contract_fields(cli, mini_kb):
+    r, d = rec(cli, "--as-of", "2018-06")
+    assert r.code == 0
+    for key in ("as_of", "answers", "weights", "prototype", "deployment", "bridge", "prototype_ranking",
+                "deployment_ranking", "warnings", "robustness"):
+        assert key in d
+    assert d["as_of"] == "2018-06-30"
+    assert (d["prototype"]["id"], d["deployment"]["id"]) == ("alpha", "rt-one")
+    assert d["bridge"]["format"] == "onnx" and d["bridge"]["exporter"] == "torch.onnx"
+    assert "torch.onnx.export" in d["bridge"]["steps"][0] and "opset_version=18" in d["bridge"]["steps"][0]
+    assert d["showdown_route"]["applies"] is True
+    for r_ in d["prototype_ranking"] + d["deployment_ranking"]:
+        assert {"id", "name", "rank", "score", "contributions"} <= set(r_)
+    assert [x["rank"] for x in d["prototype_ranking"]] == list(range(1, len(d["prototype_ranking"]) + 1))
+    assert 0 <= d["robustness"]["stays_first"] <= 1
+
+
+def test_discontinued_projects_are_not_recommended_but_warned(cli, mini_kb):
+    _, then = rec(cli, "--as-of", "2019-06")
+    _, now = rec(cli, "--as-of", "2026-11")
+    assert "beta" in [r["id"] for r in then["prototype_ranking"]]
+    assert "beta" not in [r["id"] for r in now["prototype_ranking"]]
+    assert "beta" not in [r["id"] for r in now["deployment_ranking"]]
+    assert any("Beta" in w and "discontinued" in w for w in now["warnings"])
+
+
+def test_hard_needs_filter_and_unmet_needs_say_what_to_relax(cli, mini_kb):
+    r, d = rec(cli, "--as-of", "2019-06", "--set", "target=browser", "--set", "language=javascript")
+    assert r.code == 0 and d["deployment"]["id"] == "rt-web"
+    assert d["bridge"]["format"] == "native"
+    r, d = rec(cli, "--as-of", "2019-06", "--set", "target=browser", "--set", "language=java")
+    assert r.code == 1 and d["prototype"] is None
+    assert d["unmet"]["relax"][0]["need"] == "language"
+    assert "Relax language=java" in d["unmet"]["message"]
+
+
+def test_same_answers_same_bytes(cli, mini_kb, tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("sector: industry\ntarget: server\n")
+    a = cli("recommend", "--format", "json", "--answers", answers, "--set", "task=nlp")
+    b = cli("recommend", "--format", "json", "--set", "task=nlp", "--answers", answers)
+    assert a.code == 0 and a.out == b.out
+    t1 = cli("recommend", "--answers", answers)
+    t2 = cli("recommend", "--answers", answers)
+    assert t1.out == t2.out and "Prototype in" in t1.out
+
+
+def test_set_wins_over_the_answers_file(cli, mini_kb, tmp_path):
+    answers = tmp_path / "a.json"
+    answers.write_text('{"target": "browser"}')
+    _, d = rec(cli, "--answers", answers, "--set", "target=server")
+    assert d["answers"]["target"] == "server"
+    assert d["answers"]["sector"] == "academia"  # the default
+    assert d["given"] == ["target"]
+
+
+def test_mobile_os_is_only_asked_for_mobile(cli, mini_kb):
+    _, d = rec(cli, "--set", "mobile_os=ios")
+    assert "mobile_os" not in d["answers"]
+    assert any("mobile_os" in w for w in d["warnings"])
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["--set", "colour=blue"], "unknown question 'colour'; valid questions: sector, target"),
+        (["--set", "target=moon"], "'moon' is not an option of question 'target'; valid: server, mobile"),
+        (["--set", "target"], "expected KEY=VALUE"),
+        (["--as-of", "2018-13"], "--as-of"),
+        (["--as-of", "1990-01"], "before any knowledge"),
+        (["--answers", "/nonexistent/answers.yaml"], "no such file"),
+        (["--format", "xml"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(cli, mini_kb, args, words):
+    r = cli("recommend", *args)
+    assert r.code == 2
+    assert words in r.err
+    assert r.err.count("\n") == 1 and "Traceback" not in r.err
+
+
+@pytest.mark.parametrize(
+    "content,words",
+    [
+        ("target: [server, mobile]\n", "question 'target' takes one of"),
+        ("- target\n- server\n", "expected a mapping"),
+        ("target: server\n  bad: indent\n", "malformed YAML"),
+        ("target: 7\n", "'7' is not an option"),
+        ("target:\n", "got nothing"),
+    ],
+)
+def test_bad_answers_files(cli, mini_kb, tmp_path, content, words):
+    f = tmp_path / "answers.yaml"
+    f.write_text(content)
+    r = cli("recommend", "--answers", f)
+    assert r.code == 2 and words in r.err and r.err.count("\n") == 1
+
+
+def test_malformed_json_answers(cli, mini_kb, tmp_path):
+    f = tmp_path / "answers.json"
+    f.write_text("{target: ")
+    r = cli("recommend", "--answers", f)
+    assert r.code == 2 and "malformed JSON" in r.err
+
+
+def test_debug_shows_the_traceback(cli, mini_kb):
+    r = cli("--debug", "recommend", "--set", "target=moon")
+    assert r.code == 2 and "Traceback" in r.err
+
+
+def test_questions_lists_ids_and_options(cli):
+    r = cli("questions", "--format", "json")
+    qs = json.loads(r.out)
+    ids = [q["id"] for q in qs]
+    assert ids[:8] == ["sector", "target", "mobile_os", "language", "cloud", "hardware", "task", "experience"]
+    target = next(q for q in qs if q["id"] == "target")
+    assert [o["id"] for o in target["options"]] == ["server", "mobile", "embedded", "browser", "desktop"]
+    assert next(q for q in qs if q["id"] == "mobile_os")["ask_if"] == {"target": ["mobile"]}
+    text = cli("questions").out
+    assert "mobile_os" in text and "only when target is mobile" in text
