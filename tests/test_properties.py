@@ -1,0 +1,77 @@
+"""Property: as of today no recommendation ever breaks a hard need or leans on a dead project."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor import answers as answers_mod
+from advisor import knowledge as kb
+from advisor.engine import meets, recommend
+from advisor.questions import load as load_questions
+
+QS = load_questions()
+
+
+@pytest.fixture(scope="module")
+def today():
+    kb._load.cache_clear()
+    k = kb.load(kb.packaged_dir("knowledge"))
+    return kb.catalog(k.latest, k)
+
+
+answer_sets = st.fixed_dictionaries({q.id: st.sampled_from(q.option_ids) for q in QS})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=answer_sets)
+def test_no_recommendation_breaks_a_hard_need_or_leans_on_a_dead_project(today, raw):
+    answers = answers_mod.resolve(QS, raw)
+    rec = recommend(answers, QS, today).to_json()
+    if rec["prototype"] is None:
+        assert rec["unmet"]["message"]
+        for r in rec["unmet"]["relax"]:
+            assert today.subjects[r["nearest"]].status != "discontinued"
+        return
+    proto = today.subjects[rec["prototype"]["id"]]
+    deploy = today.subjects[rec["deployment"]["id"]]
+    assert proto.kind == "framework"
+    assert proto.status != "discontinued" and deploy.status != "discontinued"
+    caps = deploy.capabilities
+    a = rec["answers"]
+    assert a["target"] in caps["targets"]
+    assert a["language"] in caps["languages"]
+    if a["hardware"] != "any":
+        assert a["hardware"] in caps["hardware"]
+    if a["target"] == "mobile":
+        wanted = {"android": {"android"}, "ios": {"ios"}, "both": {"android", "ios"}}[a["mobile_os"]]
+        assert wanted <= set(caps["os"])
+    from advisor.weights import derive
+
+    assert meets(deploy, derive(answers, QS).needs) == []
+    for ranking in (rec["prototype_ranking"], rec["deployment_ranking"]):
+        assert all(today.subjects[r["id"]].status != "discontinued" for r in ranking)
+
+
+def test_every_target_has_a_workable_default_pair(today):
+    for target in ("server", "mobile", "embedded", "browser", "desktop"):
+        lang = "javascript" if target == "browser" else "python" if target != "mobile" else "kotlin"
+        raw = {"target": target, "language": lang}
+        rec = recommend(answers_mod.resolve(QS, raw), QS, today).to_json()
+        assert rec["prototype"] is not None, (target, rec["unmet"])
+
+
+def test_removing_a_candidate_never_reorders_the_others(today):
+    answers = answers_mod.resolve(QS, {"sector": "industry", "target": "mobile"})
+    full = recommend(answers, QS, today).to_json()
+    order = [r["id"] for r in full["deployment_ranking"]]
+    dropped = order[1]
+    smaller = kb.Catalog(today.as_of, today.knowledge, {k: v for k, v in today.subjects.items() if k != dropped},
+                         [b for b in today.bridges if dropped not in (b.source, b.target)])
+    less = recommend(answers, QS, smaller).to_json()
+    assert [r["id"] for r in less["deployment_ranking"]] == [i for i in order if i != dropped]
+    p_order = [r["id"] for r in full["prototype_ranking"]]
+    assert [r["id"] for r in less["prototype_ranking"]] == [i for i in p_order if i != dropped]
