@@ -39,9 +39,9 @@ def check(questions: QuestionSet, raw: dict, origin: str = "answers") -> dict[st
     """Validate raw answers (ids and option ids); return them as strings. Unknowns are errors."""
     out: dict[str, str] = {}
     for key, value in raw.items():
-        q = questions.get(str(key)) if str(key) in questions.ids else None
-        if q is None:
+        if str(key) not in questions.ids:
             raise BadInput(f"{origin}: unknown question '{key}'; valid questions: {', '.join(questions.ids)}")
+        q = questions.get(str(key))
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             kind = "nothing" if value is None else type(value).__name__
             raise BadInput(f"{origin}: question '{q.id}' takes one of {', '.join(q.option_ids)}; got {kind}")
