@@ -101,11 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     _fmt(p, ("text", "json"))
 
     p = command("batch", "advisor.batch:run", "recommend for every row of a survey CSV")
-    p.add_argument("file", metavar="FILE.csv", help="one row per person; columns are question ids")
+    p.add_argument("file", metavar="FILE.csv", help="one row per person; columns are question ids (empty cells take defaults), plus optional id, name, email, team columns kept as they are")
     p.add_argument("-o", "--output", metavar="OUT", required=True, help="where to write the results")
     _as_of(p)
     p.add_argument("--format", choices=("csv", "json"), help="default: from the output file's extension, else csv")
-    p.add_argument("--skip-invalid", action="store_true", help="write the valid rows and report the invalid ones")
+    p.add_argument("--skip-invalid", action="store_true", help="write the valid rows and report the invalid ones (default: write nothing, exit 2)")
 
     p = command("verify", "advisor.verify:run", "prove the bridge here: export a small model, run it in the runtime, compare")
     _answers_options(p)

@@ -1,0 +1,392 @@
+"""advisor batch: one recommendation per row of a team survey (CSV), written as CSV or JSON.
+
+A face: it reads the file, validates each row with `answers.check`, fills defaults with
+`answers.resolve`, and asks the engine once per distinct answer combination (a survey of a
+thousand people has a few dozen), then maps the results back onto the rows. No scoring here.
+
+Rows are numbered as a spreadsheet numbers them: the header is row 1, the first person row 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from advisor.errors import BadInput
+
+# Columns kept as they are (in the input's order, first in the output): who answered.
+PASSTHROUGH = ("id", "name", "email", "team")
+RESULT_COLUMNS = (
+    "prototype", "prototype_score", "deployment", "deployment_score", "bridge", "exporter", "importer",
+    "pair_score", "firmness", "warnings", "note",
+)
+MAX_LISTED = 100  # invalid rows listed on stderr; the rest are counted
+PROGRESS_COMBOS = 20  # show progress on a terminal when ranking at least this many combinations...
+PROGRESS_ROWS = 10_000  # ...or when the file has at least this many rows
+READING_BYTES = 1_000_000  # say "reading" on a terminal for files at least this big
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class Survey:
+    path: Path
+    frame: object  # pandas DataFrame of str cells, stripped; fully empty rows removed
+    rows: object  # numpy int array: the spreadsheet row number of each frame row
+    passthrough: list[str]
+    question_columns: list[str]
+    empty_rows: int = 0
+
+
+def _header(p: Path) -> list[str]:
+    try:
+        with open(p, encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), None)
+    except FileNotFoundError:
+        raise BadInput(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"{p}: is a folder, expected a CSV file") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{p}: not UTF-8 text; save the survey as CSV (UTF-8)") from None
+    except csv.Error as exc:
+        raise BadInput(f"{p}: malformed CSV header ({exc})") from None
+    except OSError as exc:
+        raise BadInput(f"{p}: cannot read ({exc.strerror or exc})") from None
+    if not header or not any(h.strip() for h in header):
+        raise BadInput(f"{p}: empty; expected a header row of question ids, e.g. sector,target,language")
+    return [h.strip() for h in header]
+
+
+def read_survey(path: str | Path, question_ids: tuple[str, ...]) -> Survey:
+    """Read and check the file's shape. Cells are strings ("" when empty); values are checked later."""
+    import re
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+
+    p = Path(path).expanduser()
+    names = _header(p)
+    seen: set[str] = set()
+    for n in names:
+        if n and n in seen:
+            raise BadInput(f"{p}: column '{n}' appears twice in the header")
+        seen.add(n)
+    unknown = [n for n in names if n and n not in question_ids and n not in PASSTHROUGH]
+    if unknown:
+        listed = ", ".join(f"'{n}'" for n in unknown)
+        raise BadInput(f"{p}: unknown column{'s' if len(unknown) > 1 else ''} {listed}; columns are question ids "
+                       f"({', '.join(question_ids)}) and optionally {', '.join(PASSTHROUGH)} (kept as they are)")
+    labels = [n or f"\0{i}" for i, n in enumerate(names, 1)]
+    try:
+        with warnings.catch_warnings():
+            # a first data row longer than the header would silently become an index: refuse it
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                p, header=0, names=labels, index_col=False, dtype=str, keep_default_na=False, na_filter=False,
+                skip_blank_lines=False, encoding="utf-8-sig",
+            )
+    except pd.errors.ParserWarning:
+        raise BadInput(f"{p}: row 2 has more cells than the header's {len(names)}") from None
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            raise BadInput(f"{p}: line {m[2]} has {m[3]} cells but the header has {m[1]}") from None
+        raise BadInput(f"{p}: malformed CSV ({str(exc).strip().splitlines()[-1]})") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{p}: not UTF-8 text; save the survey as CSV (UTF-8)") from None
+    except pd.errors.EmptyDataError:
+        raise BadInput(f"{p}: empty; expected a header row of question ids, e.g. sector,target,language") from None
+    except OSError as exc:
+        raise BadInput(f"{p}: cannot read ({exc.strerror or exc})") from None
+
+    for col in frame.columns:
+        frame[col] = frame[col].str.strip()
+    for i, label in enumerate(labels, 1):
+        if label.startswith("\0"):
+            filled = np.flatnonzero(frame[label].to_numpy() != "")
+            if len(filled):
+                raise BadInput(f"{p}: column {i} has no name in the header but row {filled[0] + 2} fills it; "
+                               "name it or delete it")
+            frame = frame.drop(columns=label)
+    rows = np.arange(2, len(frame) + 2)
+    empty_rows = 0
+    if len(frame.columns) and len(frame):
+        blank = (frame.to_numpy() == "").all(axis=1) if len(frame.columns) else np.ones(len(frame), bool)
+        if blank.any():
+            empty_rows = int(blank.sum())
+            frame = frame[~blank].reset_index(drop=True)
+            rows = rows[~blank]
+    return Survey(
+        p, frame, rows,
+        passthrough=[n for n in names if n in PASSTHROUGH],
+        question_columns=[n for n in names if n in question_ids],
+        empty_rows=empty_rows,
+    )
+
+
+# ---------------------------------------------------------------- evaluating
+
+
+@dataclass
+class Outcome:
+    combos: list[dict]  # per distinct answer combination: answers + result fields (typed)
+    row_combo: object  # numpy int array per frame row: its combination, -1 when invalid
+    errors: list[tuple[int, str]]  # (row number, message) of every invalid row, in row order
+    given_raw: int = 0  # distinct raw answer rows seen
+    pairs: Counter = field(default_factory=Counter)
+
+
+def _limit_threads():
+    """One thread for the native libraries while ranking.
+
+    Each ranking is a handful of candidates; OpenMP's thread pool costs far more than the
+    arithmetic (measured on 2 busy cores: 0.1-0.4 s per recommendation with the pool, 6-16 ms
+    without). The numbers are the same either way; the tests compare with `advisor recommend`.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1)
+
+
+def result_fields(rec: dict) -> dict:
+    """The batch columns of one `Recommendation.to_json()`."""
+    proto, deploy, bridge = rec["prototype"], rec["deployment"], rec["bridge"]
+    if proto is None:
+        return {
+            "prototype": None, "prototype_score": None, "deployment": None, "deployment_score": None,
+            "bridge": None, "exporter": None, "importer": None, "pair_score": None, "firmness": None,
+            "warnings": len(rec["warnings"]), "note": (rec.get("unmet") or {}).get("message"),
+        }
+    return {
+        "prototype": proto["id"], "prototype_score": proto["score"],
+        "deployment": deploy["id"], "deployment_score": deploy["score"],
+        "bridge": bridge["format"], "exporter": bridge["exporter"], "importer": bridge["importer"],
+        "pair_score": rec["pair_score"], "firmness": (rec.get("robustness") or {}).get("firmness"),
+        "warnings": len(rec["warnings"]), "note": None,
+    }
+
+
+def evaluate(survey: Survey, questions, cat, progress=None) -> Outcome:
+    """Validate every row, rank each distinct resolved answer combination once, map back."""
+    import numpy as np
+    import pandas as pd
+
+    from advisor import answers as answers_mod
+    from advisor.engine import recommend
+
+    frame, qcols = survey.frame, survey.question_columns
+    if qcols and len(frame):
+        codes, uniques = pd.MultiIndex.from_frame(frame[qcols]).factorize()
+        uniques = list(uniques)
+    else:
+        codes, uniques = np.zeros(len(frame), dtype=np.intp), [()]
+    raw_error: dict[int, str] = {}
+    raw_combo = np.full(len(uniques), -1, dtype=np.intp)
+    keys: dict[tuple, int] = {}
+    resolved: list = []
+    for j, values in enumerate(uniques):
+        raw = {q: v for q, v in zip(qcols, values) if v != ""}
+        try:
+            given = answers_mod.check(questions, raw, origin="row")
+        except BadInput as exc:
+            raw_error[j] = str(exc).removeprefix("row: ")
+            continue
+        ans = answers_mod.resolve(questions, given)
+        key = (tuple(ans.values.items()), ans.ignored)  # ignored answers change the warnings
+        if key not in keys:
+            keys[key] = len(resolved)
+            resolved.append(ans)
+        raw_combo[j] = keys[key]
+
+    combos: list[dict] = []
+    with _limit_threads():
+        for k, ans in enumerate(resolved):
+            if progress:
+                progress(k, len(resolved))
+            fields = {q: ans.values.get(q) for q in questions.ids}
+            fields.update(result_fields(recommend(ans, questions, cat).to_json()))
+            combos.append(fields)
+    if progress:
+        progress(len(resolved), len(resolved))
+
+    row_combo = raw_combo[codes] if len(frame) else np.zeros(0, dtype=np.intp)
+    bad = np.flatnonzero(row_combo < 0)
+    errors = [(int(survey.rows[i]), raw_error[int(codes[i])]) for i in bad]
+    pairs: Counter = Counter()
+    if len(frame):
+        counts = np.bincount(row_combo[row_combo >= 0], minlength=len(combos))
+        for k, c in enumerate(combos):
+            if counts[k] and c["prototype"]:
+                pairs[f"{c['prototype']} + {c['deployment']}"] += int(counts[k])
+    return Outcome(combos, row_combo, errors, len(uniques), pairs)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return json.dumps(value)
+    text = str(value)
+    if any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def columns(survey: Survey, questions) -> list[str]:
+    return [*survey.passthrough, "row", *questions.ids, *RESULT_COLUMNS]
+
+
+def render(survey: Survey, questions, outcome: Outcome, fmt: str) -> str:
+    """The output text: a CSV with a header, or a JSON list with one object per line."""
+    import numpy as np
+
+    keep = np.flatnonzero(outcome.row_combo >= 0)
+    rows = survey.rows[keep].tolist()
+    which = outcome.row_combo[keep].tolist()
+    tail_cols = [*questions.ids, *RESULT_COLUMNS]
+    passthrough = [survey.frame[c].to_numpy()[keep].tolist() for c in survey.passthrough]
+    if fmt == "json":
+        frags = [json.dumps({c: combo[c] for c in tail_cols}, ensure_ascii=False)[1:] for combo in outcome.combos]
+        heads = [[json.dumps(c, ensure_ascii=False) + ": " for c in survey.passthrough]]
+        if passthrough:
+            lines = [
+                "{" + "".join(h + json.dumps(v, ensure_ascii=False) + ", " for h, v in zip(heads[0], vals))
+                + f'"row": {r}, ' + frags[k]
+                for r, k, *vals in zip(rows, which, *passthrough)
+            ]
+        else:
+            lines = [f'{{"row": {r}, ' + frags[k] for r, k in zip(rows, which)]
+        return "[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n"
+    frags = [",".join(_csv_cell(combo[c]) for c in tail_cols) for combo in outcome.combos]
+    header = ",".join(_csv_cell(c) for c in columns(survey, questions))
+    if passthrough:
+        lines = [
+            "".join(_csv_cell(v) + "," for v in vals) + f"{r}," + frags[k]
+            for r, k, *vals in zip(rows, which, *passthrough)
+        ]
+    else:
+        lines = [f"{r}," + frags[k] for r, k in zip(rows, which)]
+    return header + "\n" + "".join(line + "\n" for line in lines)
+
+
+# ---------------------------------------------------------------- the command
+
+
+class _Progress:
+    """A percentage line on stderr, rewritten in place; only on a terminal."""
+
+    def __init__(self, stream, rows: int):
+        self.stream, self.rows, self.shown, self.last = stream, rows, False, -1
+
+    def status(self, text: str) -> None:
+        self.stream.write("\r\033[K" + text)
+        self.stream.flush()
+        self.shown = True
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < PROGRESS_COMBOS and self.rows < PROGRESS_ROWS:
+            return
+        pct = 100 * done // max(total, 1)
+        if pct != self.last:
+            self.last = pct
+            self.status(f"ranking {done}/{total} distinct answer combinations ({pct}%)")
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
+
+
+def _check_output(out: Path, src: Path) -> None:
+    if out.is_dir():
+        raise BadInput(f"{out}: is a folder; give a file path")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise BadInput(f"{out}: folder {folder} does not exist; create it or choose another path")
+    with contextlib.suppress(OSError):
+        if out.exists() and out.samefile(src):
+            raise BadInput(f"{out}: is the survey itself; write the results to another file")
+
+
+def run(args: argparse.Namespace) -> int:
+    from advisor import knowledge as kb
+    from advisor.files import write_atomic
+    from advisor.questions import load
+
+    err = sys.stderr
+    tty = err.isatty()
+    out = Path(args.output).expanduser()
+    fmt = args.format or ("json" if out.suffix.lower() == ".json" else "csv")
+    _check_output(out, Path(args.file).expanduser())
+    questions = load()
+    knowledge = kb.load()
+    cat = kb.catalog(kb.parse_as_of(args.as_of, knowledge), knowledge)
+
+    progress = _Progress(err, 0) if tty else None
+    try:
+        if progress and Path(args.file).expanduser().is_file() and Path(args.file).expanduser().stat().st_size >= READING_BYTES:
+            progress.status(f"reading {args.file}")
+        survey = read_survey(args.file, questions.ids)
+        if progress:
+            progress.rows = len(survey.frame)
+        outcome = evaluate(survey, questions, cat, progress)
+        if progress and len(survey.frame) >= PROGRESS_ROWS:
+            progress.status(f"writing {out}")
+        text = None
+        valid = int((outcome.row_combo >= 0).sum())
+        if (not outcome.errors or args.skip_invalid) and valid:
+            text = render(survey, questions, outcome, fmt)
+    finally:
+        if progress:
+            progress.clear()
+
+    for row, message in outcome.errors[:MAX_LISTED]:
+        print(f"row {row}: {message}", file=err)
+    if len(outcome.errors) > MAX_LISTED:
+        print(f"... and {len(outcome.errors) - MAX_LISTED} more invalid rows", file=err)
+    n_rows, n_bad = len(survey.frame), len(outcome.errors)
+    if n_bad and not args.skip_invalid:
+        raise BadInput(f"{survey.path}: {n_bad} of {n_rows} rows invalid (listed above; the header is row 1); "
+                       "nothing written. Fix them, or pass --skip-invalid to write the valid rows")
+    if not valid and n_rows:
+        raise BadInput(f"{survey.path}: no valid rows; nothing written")
+
+    if text is None:  # a header and no one in it: an empty result, still well-formed
+        text = "[\n]\n" if fmt == "json" else ",".join(columns(survey, questions)) + "\n"
+    write_atomic(out, text)
+    _summary(err, survey, outcome, out, fmt, valid)
+    return 0
+
+
+def _summary(err, survey: Survey, outcome: Outcome, out: Path, fmt: str, valid: int) -> None:
+    n_rows = len(survey.frame)
+    parts = [f"{n_rows} row{'s' if n_rows != 1 else ''}"]
+    if survey.empty_rows:
+        parts.append(f"{survey.empty_rows} empty ignored")
+    parts.append(f"{len(outcome.combos)} distinct answer combination{'s' if len(outcome.combos) != 1 else ''}")
+    if outcome.errors:
+        parts.append(f"{len(outcome.errors)} invalid skipped")
+    print(f"advisor batch: {', '.join(parts)}; wrote {valid} to {out} ({fmt})", file=err)
+    if outcome.pairs:
+        top = ", ".join(f"{pair} ({count}, {100 * count / valid:.0f}%)" for pair, count in
+                        sorted(outcome.pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+        print(f"most common pairs: {top}", file=err)
+    counts = Counter(outcome.row_combo[outcome.row_combo >= 0].tolist())
+    unmet = sum(n for k, n in counts.items() if outcome.combos[k]["prototype"] is None)
+    if unmet:
+        print(f"{unmet} row{'s have' if unmet != 1 else ' has'} no workable pair (see the note column)", file=err)
