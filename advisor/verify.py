@@ -1,0 +1,296 @@
+"""`advisor verify`: prove the bridge on this machine, now, with the versions installed.
+
+Build a small seeded model in the prototyping framework, export it to ONNX, validate the file
+with `onnx.checker`, run it in the deployment runtime and in the framework on the same seeded
+input, and compare. `verify_pair()` is the API (the report calls it); `run()` is the CLI face.
+
+Frameworks and runtimes are imported only when their path runs (see verify_paths.py); none of
+them is a dependency of the base install. `pip install "dl-advisor[verify]"` adds onnx,
+onnxruntime, onnxscript and skl2onnx; the framework itself (torch, tensorflow, ...) is the user's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import platform
+import tempfile
+from pathlib import Path
+
+from advisor.errors import BadInput, MissingDependency
+from advisor.verify_paths import PATHS, PIP_NAMES, RUNTIMES
+
+# Tolerance, per element: |runtime - framework| <= ATOL + RTOL * |framework|.
+# Both sides compute in float32 (scikit-learn in float64 against ONNX's float32). float32's
+# machine epsilon is 1.19e-7; a dot product of n terms may drift by up to about n * eps * sum|terms|
+# when the summation order changes, and it does change: ONNX Runtime folds batch norm into the
+# convolution, fuses and tiles the GEMMs. The largest reduction here has 256 terms over values of
+# order 1, so a few layers of it stay below ~3e-5 in the worst case; observed differences are
+# ~3e-7. 1e-4 absolute plus 1e-4 relative leaves that margin several-fold, while every real fault
+# a bridge can introduce (batch norm in training mode, NCHW/NHWC mix-up, a dropped bias, a wrong
+# opset translation) moves the outputs by 1e-2 or more.
+ATOL = 1e-4
+RTOL = 1e-4
+TOLERANCE = {"atol": ATOL, "rtol": RTOL}
+
+# What `pip install "dl-advisor[verify]"` brings (keep in step with pyproject.toml).
+VERIFY_EXTRA = ("onnx", "onnxruntime", "onnxscript", "skl2onnx")
+
+
+def supported() -> str:
+    return (f"prototypes {', '.join(sorted(PATHS))}; runtimes {', '.join(sorted(RUNTIMES))}")
+
+
+def _lookup(prototype_id: str, runtime_id: str):
+    path = PATHS.get(prototype_id)
+    runtime = RUNTIMES.get(runtime_id)
+    if path is None:
+        raise BadInput(f"verify cannot check prototype '{prototype_id}': it checks {supported()}")
+    if runtime is None:
+        raise BadInput(f"verify cannot check runtime '{runtime_id}': it checks {supported()}")
+    return path, runtime
+
+
+def _missing_message(path, runtime, missing: list[str]) -> str:
+    missing = list(dict.fromkeys(missing))
+    line = (f"verifying {path.name} -> ONNX -> {runtime.name} needs {', '.join(missing)}, not installed here: "
+            f"pip install {' '.join(missing)}")
+    extra = [m for m in missing if m in VERIFY_EXTRA]
+    if extra and len(extra) == len(missing):
+        line += ' (or: pip install "dl-advisor[verify]")'
+    elif extra:
+        line += f' ({", ".join(extra)} also come with: pip install "dl-advisor[verify]")'
+    return line
+
+
+def _pip_name(exc: ImportError, fallback: str) -> str:
+    name = (getattr(exc, "name", None) or "").split(".")[0]
+    return PIP_NAMES.get(name, name) if name else fallback
+
+
+def _require(path, runtime) -> None:
+    """Import what the pair needs; one line saying what to pip install when something is missing."""
+    missing: list[str] = []
+    for module, pip in path.requires + runtime.requires:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            missing.append(_pip_name(exc, pip))
+        except ImportError as exc:  # installed but broken: still one line, no traceback
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise MissingDependency(f"{pip} is installed but cannot be imported ({first[:200]}); "
+                                    f"reinstall it: pip install --force-reinstall {pip}") from None
+    if missing:
+        raise MissingDependency(_missing_message(path, runtime, missing))
+
+
+def _version(dist: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _versions(path, runtime) -> dict:
+    names = ["numpy", "onnx"] + [pip for _, pip in path.requires + runtime.requires]
+    if path.id == "pytorch":
+        names.append("onnxscript")
+    found = {n: _version(n) for n in dict.fromkeys(names)}
+    return {"python": platform.python_version(), **{n: v for n, v in sorted(found.items()) if v}}
+
+
+def _opsets(model) -> dict[str, int]:
+    return {(o.domain or "ai.onnx"): int(o.version) for o in model.opset_import}
+
+
+def _fail(result: dict, stage: str, message: str) -> dict:
+    result["ok"] = False
+    result["failed_at"] = stage
+    result["message"] = message
+    result["steps"].append(f"FAILED at {stage}: {message}")
+    return result
+
+
+def _short(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0][:300]}" if lines else type(exc).__name__
+
+
+def verify_pair(prototype_id: str, runtime_id: str, *, seed: int = 0, keep: str | Path | None = None) -> dict:
+    """Export a small seeded model from the prototype framework to ONNX, run it in the runtime, compare.
+
+    Returns the JSON-ready result (ok, prototype, runtime, opset, max_abs_diff, tolerance, export_s,
+    infer_s, versions, steps, message, ...). A failing export, check, load or comparison is a
+    result with ok False (and `failed_at`), not an exception. Raises BadInput for a pair it cannot
+    check and MissingDependency (saying what to pip install) when a package is not installed.
+    `keep`: a folder to copy the exported model into, as PROTOTYPE-RUNTIME.onnx.
+    """
+    path, runtime = _lookup(prototype_id, runtime_id)
+    if keep is not None and not Path(keep).expanduser().is_dir():
+        raise BadInput(f"--keep {keep}: no such folder; create it or choose another")
+    _require(path, runtime)
+    import numpy as np
+    import onnx
+
+    result: dict = {
+        "ok": False,
+        "prototype": path.id,
+        "prototype_name": path.name,
+        "runtime": runtime.id,
+        "runtime_name": runtime.name,
+        "bridge": "onnx",
+        "exporter": None,
+        "model": None,
+        "seed": seed,
+        "opset": None,
+        "opsets": {},
+        "max_abs_diff": None,
+        "max_reference": None,
+        "tolerance": dict(TOLERANCE),
+        "export_s": None,
+        "load_s": None,
+        "infer_s": None,
+        "device": None,
+        "versions": _versions(path, runtime),
+        "steps": [],
+        "notes": [],
+        "failed_at": None,
+        "kept": None,
+        "message": "",
+    }
+    steps = result["steps"]
+    with tempfile.TemporaryDirectory(prefix="advisor-verify-") as tmp:
+        try:
+            exported = path.export(Path(tmp), seed)
+        except ImportError as exc:  # an exporter's own optional dependency (e.g. tf2onnx under Keras)
+            raise MissingDependency(_missing_message(path, runtime, [_pip_name(exc, path.requires[0][1])])) from None
+        except Exception as exc:  # noqa: BLE001 - the exporter failing here is the finding
+            return _fail(result, "export", f"{path.name} could not export the model to ONNX: {_short(exc)}")
+        result.update(exporter=exported.exporter, model=exported.model, export_s=round(exported.export_s, 4))
+        result["notes"] = list(exported.notes)
+        steps.extend(exported.steps)
+        steps.extend(f"note: {n}" for n in exported.notes)
+
+        try:
+            model = onnx.load(str(exported.path))
+            onnx.checker.check_model(model, full_check=True)
+        except Exception as exc:  # noqa: BLE001
+            return _fail(result, "check", f"the exported file is not valid ONNX: {_short(exc)}")
+        opsets = _opsets(model)
+        result["opsets"] = opsets
+        result["opset"] = opsets.get("ai.onnx")
+        others = ", ".join(f"{d} {v}" for d, v in opsets.items() if d != "ai.onnx")
+        steps.append(f"validated the file with onnx.checker.check_model(full_check=True) (onnx {onnx.__version__}): "
+                     f"IR version {model.ir_version}, opset {result['opset']}{f' (and {others})' if others else ''}, "
+                     f"{len(model.graph.node)} nodes")
+
+        try:
+            outputs, load_s, infer_s, device = runtime.run(exported.path, exported.feed)
+        except ImportError as exc:
+            raise MissingDependency(_missing_message(path, runtime, [_pip_name(exc, runtime.requires[0][1])])) from None
+        except Exception as exc:  # noqa: BLE001
+            return _fail(result, "run", f"{runtime.name} could not load or run the exported model: {_short(exc)}")
+        result.update(load_s=round(load_s, 4), infer_s=round(infer_s, 4), device=device)
+        steps.append(f"loaded it in {runtime.name} {result['versions'].get(runtime.requires[0][1], '')} ({device}) "
+                     f"in {load_s:.3f} s and ran it on the same input in {infer_s:.4f} s")
+
+        got = np.asarray(outputs[exported.output], dtype=np.float64)
+        ref = np.asarray(exported.reference, dtype=np.float64)
+        if got.shape != ref.shape:
+            return _fail(result, "compare", f"{runtime.name} returned shape {got.shape}, {path.name} {ref.shape}")
+        diff = np.abs(got - ref)
+        if not np.isfinite(got).all():
+            return _fail(result, "compare", f"{runtime.name} returned NaN or infinite values where {path.name} did not")
+        max_abs = float(diff.max())
+        within = diff <= ATOL + RTOL * np.abs(ref)
+        result["max_abs_diff"] = max_abs
+        result["max_reference"] = float(np.abs(ref).max())
+        result["ok"] = bool(within.all())
+        shape = "x".join(map(str, ref.shape))
+        steps.append(f"compared the two outputs ({shape}, largest |value| {result['max_reference']:.3g}): "
+                     f"max abs diff {max_abs:.3g}; tolerance per element |diff| <= {ATOL:g} + {RTOL:g} * |{path.name} value|: "
+                     + ("all within" if result["ok"] else f"{int((~within).sum())} of {within.size} outside"))
+
+        if keep is not None:
+            from advisor.files import write_atomic
+
+            target = write_atomic(Path(keep).expanduser() / f"{path.id}-{runtime.id}.onnx", exported.path.read_bytes())
+            result["kept"] = str(target)
+            steps.append(f"kept the ONNX file as {target}")
+
+    if result["ok"]:
+        result["message"] = (f"{path.name} -> ONNX (opset {result['opset']}) -> {runtime.name} works here: "
+                             f"same outputs up to float32 rounding (max abs diff {max_abs:.2g}).")
+    else:
+        result["failed_at"] = "compare"
+        result["message"] = (f"{path.name} -> ONNX -> {runtime.name} runs but changes the numbers: max abs diff "
+                             f"{max_abs:.3g} exceeds {ATOL:g} + {RTOL:g} * |value|.")
+    return result
+
+
+def render_text(r: dict) -> str:
+    """What was done and what it means, for a person."""
+    import textwrap
+
+    def para(text: str, first: str = "  ", rest: str = "  ") -> list[str]:
+        return textwrap.wrap(text, 96, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
+
+    head = f"{r['prototype_name']} -> ONNX" + (f" (opset {r['opset']})" if r["opset"] else "") + f" -> {r['runtime_name']}"
+    lines = [f"Verify {head}: {'OK' if r['ok'] else 'FAILED'}", "", "What was done:"]
+    for i, step in enumerate(r["steps"], 1):
+        lines += para(step, f"  {i}. ", "     ")
+    versions = ", ".join(f"{k} {v}" for k, v in r["versions"].items())
+    lines += ["", "What it means:"]
+    if r["ok"]:
+        lines += para(
+            f"The bridge works on this machine with these versions ({versions}): a model made of these "
+            f"layers exports from {r['prototype_name']}, passes the ONNX checker, loads in {r['runtime_name']} and "
+            f"gives {r['prototype_name']}'s numbers up to float32 rounding (max abs diff {r['max_abs_diff']:.2g}; "
+            f"allowed {ATOL:g} + {RTOL:g} * |value|). It does not prove that your own model exports: layers "
+            "this small model does not use may not. Run the same steps on your model before you commit "
+            "(--keep DIR keeps this ONNX file to compare with)."
+        )
+    else:
+        lines += para(
+            f"{r['message']} With these versions ({versions}) the bridge does not hold as checked. Try the "
+            "versions the exporter and runtime document as tested together, another opset, or the "
+            "recommendation's alternative route; `--format json` gives the figures for a bug report."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _pair_from_recommendation(args: argparse.Namespace) -> tuple[str, str]:
+    from advisor.commands import build_recommendation
+
+    rec = build_recommendation(args).to_json()
+    if rec["prototype"] is None:
+        raise BadInput("nothing to verify: no pair meets these answers (`advisor recommend` says which need to relax); "
+                       "or name one: --prototype ID --runtime ID")
+    p, d, bridge = rec["prototype"], rec["deployment"], rec["bridge"]
+    proto = args.prototype or p["id"]
+    runtime = args.runtime or d["id"]
+    recommended_route = args.prototype is None and args.runtime is None
+    if recommended_route and (bridge["kind"] != "onnx" or proto not in PATHS or runtime not in RUNTIMES):
+        route = f"{bridge['exporter']} -> {bridge['importer']}"
+        kind = "over ONNX" if bridge["kind"] == "onnx" else f"over a {bridge['kind']} route ({route})"
+        hint = proto if proto in PATHS else "pytorch"
+        raise BadInput(f"the recommended pair, {p['name']} -> {d['name']} {kind}, is not one verify can check: "
+                       f"it checks ONNX bridges from {', '.join(sorted(PATHS))} into {', '.join(sorted(RUNTIMES))}; "
+                       f"e.g. advisor verify --prototype {hint} --runtime onnxruntime")
+    return proto, runtime
+
+
+def run(args: argparse.Namespace) -> int:
+    from advisor.output import emit, to_json
+
+    prototype, runtime = getattr(args, "prototype", None), getattr(args, "runtime", None)
+    if prototype and not runtime:
+        runtime = "onnxruntime"  # the runtime every supported prototype reaches
+    if not (prototype and runtime):
+        prototype, runtime = _pair_from_recommendation(args)
+    _lookup(prototype, runtime)  # bad ids fail before any heavy import
+    result = verify_pair(prototype, runtime, seed=getattr(args, "seed", 0), keep=getattr(args, "keep", None))
+    emit(to_json(result) if getattr(args, "format", "text") == "json" else render_text(result))
+    return 0 if result["ok"] else 1
