@@ -1,0 +1,434 @@
+"""Understanding plain-language messages: text -> the wizard's answers, or a follow-up command.
+
+Pure: no printing, no prompting, no files written. The words live in prompts/chat.yaml:
+example phrasings (matched clause by clause with TF-IDF nearest-example search, scikit-learn,
+imported lazily and fitted once per Understander), synonym rules, and the follow-up commands.
+User text is only ever matched against; it is never compiled, executed or used as a template.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from advisor.errors import BadInput
+from advisor.knowledge import packaged_dir
+from advisor.questions import QuestionSet
+
+LIMIT = 2000  # characters kept of one message
+NEGATION_WINDOW = 3  # words before a synonym in which a negation cancels it
+MARGIN = 0.03  # a clause fills a second question only when its match is this close to the best
+COMMANDS = ("quit", "start_over", "help", "undo", "skip", "questions", "answers", "report",
+            "compare", "why_not", "why", "details", "recommend")
+REPLIES = ("greeting", "help", "understood", "nothing_understood", "nothing_changed", "ask", "ask_hint",
+           "defaults_taken", "assumed", "ready_intro", "not_ready", "truncated", "undone", "nothing_to_undo",
+           "started_over", "bye", "follow_up_hint", "unknown_name", "report_missing", "report_needs_path",
+           "report_written")
+# words that carry no meaning for matching (kept out of the TF-IDF vectors)
+STOP = frozenset("""a an the and or of to in on at for with by from as is are was were be been being it its it's
+this that these those we we're we'll we've our ours us i i'm i'll i've my me you your they their them will would
+should could can may might must shall do does did has have had going gonna want wants need needs so just also
+there here then than which who what when where how all some any very really quite about into over later now""".split())
+_CLAUSE = re.compile(r"[.;!?,\n]+|\s(?:but|while|whereas|although|though|however)\s")
+_WORD = re.compile(r"[\w']+")
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+def clean(text: str, limit: int = LIMIT) -> tuple[str, bool]:
+    """Printable text on one line, at most `limit` characters; (text, truncated)."""
+    out = []
+    for ch in text:
+        if ch in "\t\r\n\u2028\u2029":
+            out.append(" ")
+        elif ch == "\ufffd" or unicodedata.category(ch)[0] == "C":
+            continue  # control, format, surrogate, unassigned: binary junk
+        else:
+            out.append(ch)
+    joined = " ".join("".join(out).split())
+    if len(joined) > limit:
+        return joined[:limit].rstrip(), True
+    return joined, False
+
+
+def normalise(text: str) -> str:
+    """Lower case, plain apostrophes, programming-language names made into words."""
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    t = re.sub(r"(?<!\w)c\+\+(?!\w)", " cplusplus ", t)
+    t = re.sub(r"(?<!\w)c#(?!\w)", " csharp ", t)
+    t = re.sub(r"(?<![\w.])\.net(?!\w)", " dotnet ", t)
+    return t
+
+
+def _content(text: str) -> str:
+    return " ".join(w for w in _WORD.findall(normalise(text)) if w not in STOP)
+
+
+def clauses(text: str) -> list[tuple[int, str]]:
+    """(offset, clause) pieces of a message, split at punctuation and contrastive words."""
+    out, start = [], 0
+    for m in _CLAUSE.finditer(text):
+        if m.start() > start:
+            out.append((start, text[start:m.start()]))
+        start = m.end()
+    if start < len(text):
+        out.append((start, text[start:]))
+    return [(o, c) for o, c in out if c.strip()]
+
+
+# ---------------------------------------------------------------- the phrasebook
+
+
+def _phrase_regex(phrase: str) -> str:
+    if phrase.startswith("re:"):
+        return phrase[3:]
+    words = [re.escape(w) for w in normalise(phrase).split()]
+    body = r"[\s\-]+".join(words)
+    plural = "(?:s|es)?" if re.search(r"[a-z]$", phrase) else "s?" if re.search(r"[0-9]$", phrase) else ""
+    return rf"(?<![\w.+#]){body}{plural}(?![\w+#])"
+
+
+@dataclass(frozen=True)
+class Rule:
+    question: str
+    option: str
+    phrase: str
+    regex: re.Pattern
+
+
+@dataclass(frozen=True)
+class Phrasebook:
+    path: str
+    threshold: float
+    needed: tuple[str, ...]
+    negation: tuple[re.Pattern, ...]
+    examples: tuple[tuple[str, str, str], ...]  # (text, question, option)
+    rules: tuple[Rule, ...]
+    implies: dict[tuple[str, str], dict[str, str]]
+    prefer: dict[str, tuple[str, ...]]
+    combine: dict[str, dict[str, tuple[str, ...]]]
+    names: dict[str, tuple[str, ...]]  # subject id -> other names
+    commands: tuple[tuple[str, tuple[re.Pattern, ...]], ...]
+    replies: dict[str, str]
+
+
+def _fail(path: Path, where: str, message: str) -> BadInput:
+    return BadInput(f"{path.name}: {where}: {message}")
+
+
+def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
+    if not isinstance(data, dict):
+        raise _fail(path, "top level", "expected a mapping")
+
+    def option_of(where: str, qid, oid) -> tuple[str, str]:
+        if str(qid) not in questions.ids:
+            raise _fail(path, where, f"unknown question '{qid}'; valid: {', '.join(questions.ids)}")
+        q = questions.get(str(qid))
+        if str(oid) not in q.option_ids:
+            raise _fail(path, where, f"'{oid}' is not an option of '{qid}'; valid: {', '.join(q.option_ids)}")
+        return str(qid), str(oid)
+
+    def regex(where: str, pattern: str) -> re.Pattern:
+        try:
+            return re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise _fail(path, where, f"bad regular expression ({exc})") from None
+
+    def mapping(key: str) -> dict:
+        value = data.get(key) or {}
+        if not isinstance(value, dict):
+            raise _fail(path, key, "expected a mapping")
+        return value
+
+    examples: list[tuple[str, str, str]] = []
+    for qid, options in mapping("examples").items():
+        for oid, texts in (options or {}).items():
+            option_of(f"examples.{qid}.{oid}", qid, oid)
+            for t in texts or []:
+                examples.append((str(t), str(qid), str(oid)))
+    rules: list[Rule] = []
+    for qid, options in mapping("synonyms").items():
+        for oid, phrases in (options or {}).items():
+            where = f"synonyms.{qid}.{oid}"
+            option_of(where, qid, oid)
+            for ph in phrases or []:
+                rules.append(Rule(str(qid), str(oid), str(ph), regex(where, _phrase_regex(str(ph)))))
+    implies = {}
+    for key, sets in mapping("implies").items():
+        qid, _, oid = str(key).partition("=")
+        implies[option_of(f"implies.{key}", qid, oid)] = dict(
+            option_of(f"implies.{key}", q, o) for q, o in (sets or {}).items())
+    prefer = {}
+    for qid, order in mapping("prefer").items():
+        prefer[str(qid)] = tuple(option_of(f"prefer.{qid}", qid, o)[1] for o in order or [])
+    combine = {}
+    for qid, combos in mapping("combine").items():
+        combine[str(qid)] = {option_of(f"combine.{qid}", qid, o)[1]: tuple(option_of(f"combine.{qid}", qid, p)[1] for p in parts)
+                             for o, parts in (combos or {}).items()}
+    needed = tuple(str(q) for q in data.get("needed") or [])
+    for q in needed:
+        if q not in questions.ids:
+            raise _fail(path, "needed", f"unknown question '{q}'; valid: {', '.join(questions.ids)}")
+    cmds = mapping("commands")
+    for name in cmds:
+        if name not in COMMANDS:
+            raise _fail(path, f"commands.{name}", f"unknown command; valid: {', '.join(COMMANDS)}")
+    commands = tuple((name, tuple(regex(f"commands.{name}", p) for p in cmds.get(name) or []))
+                     for name in COMMANDS)
+    replies = {str(k): str(v) for k, v in mapping("replies").items()}
+    missing = [r for r in REPLIES if r not in replies]
+    if missing:
+        raise _fail(path, "replies", f"missing {', '.join(missing)}")
+    try:
+        threshold = float(data.get("threshold", 0.3))
+    except (TypeError, ValueError):
+        raise _fail(path, "threshold", "expected a number between 0 and 1") from None
+    negation = tuple(regex("negation", rf"(?<![\w']){re.escape(normalise(str(w)))}(?![\w'])")
+                     for w in data.get("negation") or [])
+    names = {str(k): tuple(normalise(str(a)) for a in (v or [])) for k, v in mapping("names").items()}
+    return Phrasebook(str(path), threshold, needed, negation, tuple(examples), tuple(rules), implies, prefer,
+                      combine, names, commands, replies)
+
+
+@lru_cache(maxsize=4)
+def load_phrasebook(path: str | None = None, questions_path: str | None = None) -> Phrasebook:
+    import yaml
+
+    from advisor.questions import load as load_questions
+
+    p = Path(path) if path else packaged_dir("prompts") / "chat.yaml"
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"{p}: missing; the chat phrasebook ships with the package") from None
+    except yaml.YAMLError as exc:
+        raise BadInput(f"{p.name}: malformed YAML ({str(exc).splitlines()[0]})") from None
+    return parse(data, p, load_questions(questions_path))
+
+
+# ---------------------------------------------------------------- understanding
+
+
+@dataclass
+class Understanding:
+    answers: dict[str, str] = field(default_factory=dict)  # question id -> option id
+    evidence: dict[str, str] = field(default_factory=dict)  # question id -> the words that said it
+    how: dict[str, str] = field(default_factory=dict)  # question id -> synonym | example | reply | implied
+
+
+class _Nearest:
+    """TF-IDF (word 1-2-grams + character 3-5-grams) nearest-example search; cosine similarity."""
+
+    def __init__(self, examples: tuple[tuple[str, str, str], ...]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        texts = [_content(t) for t, _, _ in examples]
+        self.word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                                    token_pattern=r"(?u)\b[\w']+\b").fit(texts)
+        self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit(texts)
+        self.Xw, self.Xc = self.word.transform(texts), self.char.transform(texts)
+        self.labels = [(q, o) for _, q, o in examples]
+
+    def similarities(self, texts: list[str]):
+        content = [_content(t) for t in texts]
+        sw = (self.word.transform(content) @ self.Xw.T).toarray()
+        sc = (self.char.transform(content) @ self.Xc.T).toarray()
+        return 0.5 * sw + 0.5 * sc
+
+
+class Understander:
+    """Matches messages against one phrasebook; the TF-IDF model is fitted once, on first use."""
+
+    def __init__(self, questions: QuestionSet, book: Phrasebook):
+        self.questions, self.book = questions, book
+        self._nearest: _Nearest | None = None
+        self._example_negated = [self._negated_anywhere(normalise(t)) for t, _, _ in book.examples]
+
+    @property
+    def nearest(self) -> _Nearest:
+        if self._nearest is None:
+            self._nearest = _Nearest(self.book.examples)
+        return self._nearest
+
+    def _negated_anywhere(self, text: str) -> bool:
+        return any(n.search(text) for n in self.book.negation)
+
+    def _negated_before(self, clause: str, start: int) -> bool:
+        words = _WORD.findall(clause[:start])[-NEGATION_WINDOW:]
+        tail = " ".join(words)
+        return any(n.search(tail) for n in self.book.negation)
+
+    # -- synonyms
+    def _rule_hits(self, text: str) -> tuple[dict[str, list[tuple[int, str, str]]], set[int]]:
+        """Synonym hits per question, and the offsets of the clauses in which some synonym fired."""
+        hits: dict[str, list[tuple[int, str, str]]] = {}
+        spoken: set[int] = set()
+        for offset, clause in clauses(text):
+            for rule in self.book.rules:
+                for m in rule.regex.finditer(clause):
+                    if m.end() == m.start() or self._negated_before(clause, m.start()):
+                        continue
+                    hits.setdefault(rule.question, []).append((offset + m.start(), rule.option, m.group().strip()))
+                    spoken.add(offset)
+        return hits, spoken
+
+    def _choose(self, qid: str, hits: list[tuple[int, str, str]]) -> tuple[str, str]:
+        said = {o for _, o, _ in hits}
+        for combined, parts in self.book.combine.get(qid, {}).items():
+            if set(parts) <= said:
+                spans = [e for _, o, e in sorted(hits) if o in parts]
+                return combined, " + ".join(dict.fromkeys(spans))
+        order = self.book.prefer.get(qid, ())
+        ranked = sorted(hits, key=lambda h: (order.index(h[1]) if h[1] in order else len(order), -h[0]))
+        return ranked[0][1], ranked[0][2]
+
+    # -- examples
+    def _example_matches(self, pieces: list[str], only: str | None = None, threshold: float | None = None):
+        """question id -> (similarity, option, clause): each clause goes to the question of its
+        nearest example (and to another question only if that one is nearly as near)."""
+        if not pieces:
+            return {}
+        sims = self.nearest.similarities(pieces)
+        labels = self.nearest.labels
+        best: dict[str, tuple[float, str, str]] = {}
+        limit = self.book.threshold if threshold is None else threshold
+        for i, clause in enumerate(pieces):
+            clause_negated = self._negated_anywhere(normalise(clause))
+            per_question: dict[str, tuple[float, str]] = {}
+            for j in sims[i].argsort(kind="stable")[::-1]:
+                s = float(sims[i, j])
+                if s < limit:
+                    break
+                qid, oid = labels[j]
+                if only is not None and qid != only:
+                    continue
+                if clause_negated != self._example_negated[j]:
+                    continue  # "not on phones" must not match "on phones", nor the reverse
+                if qid not in per_question:
+                    per_question[qid] = (s, oid)
+            if not per_question:
+                continue
+            top = max(s for s, _ in per_question.values())
+            for qid, (s, oid) in per_question.items():
+                if s >= top - MARGIN and (qid not in best or s > best[qid][0] + 1e-12):
+                    best[qid] = (s, oid, clause)
+        return best
+
+    def _reply_to(self, qid: str, text: str) -> str | None:
+        """A short reply to the question just asked: an option id, label or number."""
+        q = self.questions.get(qid)
+        t = normalise(text).strip(" .!?'\"")
+        t = re.sub(r"^(the |it'?s |it is |on |in |for |with |we use |use |mostly |only )+", "", t).strip()
+        for i, o in enumerate(q.options, 1):
+            if t in (o.id, o.id.replace("_", " "), normalise(o.label), str(i)):
+                return o.id
+        return None
+
+    def understand(self, text: str, pending: str | None = None) -> Understanding:
+        """The answers a message implies. `pending` is the question just asked, if any."""
+        u = Understanding()
+        if not text.strip():
+            return u
+        norm = normalise(text)
+        hits, spoken = self._rule_hits(norm)
+        for qid, qhits in hits.items():
+            oid, span = self._choose(qid, qhits)
+            u.answers[qid], u.evidence[qid], u.how[qid] = oid, span, "synonym"
+        # examples only for the clauses no synonym explained (synonyms are the surer evidence)
+        silent = [c.strip() for o, c in clauses(norm) if o not in spoken]
+        for qid, (_, oid, clause) in self._example_matches(silent).items():
+            if qid not in u.answers:
+                u.answers[qid], u.evidence[qid], u.how[qid] = oid, clause, "example"
+        if pending and pending not in u.answers:
+            oid = self._reply_to(pending, text)
+            if oid is None:
+                loose = self._example_matches([norm], only=pending, threshold=self.book.threshold * 0.6)
+                if pending in loose:
+                    oid = loose[pending][1]
+            if oid is not None:
+                u.answers[pending], u.evidence[pending], u.how[pending] = oid, text.strip(), "reply"
+        for (qid, oid), implied in self.book.implies.items():
+            if u.answers.get(qid) == oid:
+                for q2, o2 in implied.items():
+                    if q2 not in u.answers:
+                        u.answers[q2], u.evidence[q2], u.how[q2] = o2, u.evidence[qid], "implied"
+        order = {q: i for i, q in enumerate(self.questions.ids)}
+        u.answers = dict(sorted(u.answers.items(), key=lambda kv: order[kv[0]]))
+        return u
+
+    # -- commands
+    def command(self, text: str) -> tuple[str, dict[str, str]] | None:
+        """The first follow-up command the message is, with its captured groups (a, b)."""
+        t = normalise(text).strip()
+        for name, patterns in self.book.commands:
+            for p in patterns:
+                m = p.search(t)
+                if m:
+                    groups = {k: v.strip(" .?!,;:'\"") for k, v in m.groupdict().items() if v}
+                    return name, groups
+        return None
+
+
+def find_subject(text: str, subjects: dict, book: Phrasebook):
+    """The framework or runtime a name refers to (id, name or another name), or None."""
+    t = normalise(text).strip(" .?!,;:'\"()")
+    t = re.sub(r"^(the|a|an|using|use|with)\s+", "", t).strip()
+    if not t:
+        return None
+    by_id = {sid.lower(): s for sid, s in subjects.items()}
+    if t in by_id:
+        return by_id[t]
+    for s in sorted(subjects.values(), key=lambda s: s.id):
+        if normalise(s.name) == t:
+            return s
+    for sid, aliases in book.names.items():
+        if t in aliases and sid in subjects:
+            return subjects[sid]
+    # a known name inside a longer phrase: the longest that occurs as whole words
+    found = []
+    for s in subjects.values():
+        for name in {s.id.lower(), normalise(s.name), *book.names.get(s.id, ())}:
+            if name and re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", t):
+                found.append((-len(name), s.id))
+    return subjects[min(found)[1]] if found else None
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def measure(path: str | Path, questions: QuestionSet | None = None, book: Phrasebook | None = None) -> dict:
+    """Share of the expected (question, option) pairs of a phrasing set that are understood."""
+    import yaml
+
+    from advisor.questions import load as load_questions
+
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{p}: cannot read ({exc})") from None
+    except yaml.YAMLError as exc:
+        raise BadInput(f"{p.name}: malformed YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("phrasings"), list):
+        raise BadInput(f"{p.name}: expected a mapping with a 'phrasings' list")
+    questions = questions or load_questions()
+    u = Understander(questions, book or load_phrasebook())
+    total = right = wrong = extra = 0
+    misses: list[dict] = []
+    for item in data["phrasings"]:
+        expect = {str(k): str(v) for k, v in (item.get("expect") or {}).items()}
+        got = u.understand(str(item["text"]), pending=item.get("pending")).answers
+        total += len(expect)
+        for q, o in expect.items():
+            if got.get(q) == o:
+                right += 1
+            else:
+                wrong += q in got
+                misses.append({"text": item["text"], "question": q, "expected": o, "got": got.get(q)})
+        extra += len(set(got) - set(expect))
+    return {"phrasings": len(data["phrasings"]), "answers": total, "understood": right,
+            "share": right / total if total else 0.0, "wrong": wrong, "extra": extra, "misses": misses}
