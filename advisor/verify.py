@@ -59,7 +59,7 @@ def _missing_message(path, runtime, missing: list[str]) -> str:
     if extra and len(extra) == len(missing):
         line += ' (or: pip install "dl-advisor[verify]")'
     elif extra:
-        line += f' ({", ".join(extra)} also come with: pip install "dl-advisor[verify]")'
+        line += f' (pip install "dl-advisor[verify]" brings {", ".join(extra)})'
     return line
 
 
@@ -216,7 +216,9 @@ def verify_pair(prototype_id: str, runtime_id: str, *, seed: int = 0, keep: str 
         if keep is not None:
             from advisor.files import write_atomic
 
-            target = write_atomic(Path(keep).expanduser() / f"{path.id}-{runtime.id}.onnx", exported.path.read_bytes())
+            # the loaded model, not the file: an exporter may have put the weights beside it
+            # (torch's dynamo exporter writes model.onnx.data); onnx.load took them in, so this is one file
+            target = write_atomic(Path(keep).expanduser() / f"{path.id}-{runtime.id}.onnx", model.SerializeToString())
             result["kept"] = str(target)
             steps.append(f"kept the ONNX file as {target}")
 
@@ -246,9 +248,9 @@ def render_text(r: dict) -> str:
     if r["ok"]:
         lines += para(
             f"The bridge works on this machine with these versions ({versions}): a model made of these "
-            f"layers exports from {r['prototype_name']}, passes the ONNX checker, loads in {r['runtime_name']} and "
+            f"parts exports from {r['prototype_name']}, passes the ONNX checker, loads in {r['runtime_name']} and "
             f"gives {r['prototype_name']}'s numbers up to float32 rounding (max abs diff {r['max_abs_diff']:.2g}; "
-            f"allowed {ATOL:g} + {RTOL:g} * |value|). It does not prove that your own model exports: layers "
+            f"allowed {ATOL:g} + {RTOL:g} * |value|). It does not prove that your own model exports: operators "
             "this small model does not use may not. Run the same steps on your model before you commit "
             "(--keep DIR keeps this ONNX file to compare with)."
         )
