@@ -224,11 +224,7 @@ def build_view(rec: dict, title: str | None = None, extra: dict | None = None) -
         "edge": {side: _edge(rankings[side], label) for side, _ in SIDES} if ok else {},
         "runners_up": {side: _runners_up(rankings[side], ok) for side, _ in SIDES},
         "side_titles": dict(SIDES),
-        "alternatives": [
-            {**a, "prototype_name": names.get(a["prototype"], a["prototype"]),
-             "deployment_name": names.get(a["deployment"], a["deployment"])}
-            for a in rec["alternatives"]
-        ],
+        "alternatives": [{**a, "route": _route_text(a, names)} for a in rec["alternatives"]],
         "showdown_argument": SHOWDOWN_ARGUMENT,
         "showdown_route": rec["showdown_route"],
         "showdown": _showdown(rec, cat),
@@ -270,6 +266,14 @@ def _via(bridge: dict) -> str:
     if bridge["kind"] == "same":
         return "no bridge: the same framework deploys its own models"
     return f"{'ONNX' if bridge['format'] == 'onnx' else 'a native route'} ({bridge['exporter']} → {bridge['importer']}, {bridge['maturity']})"
+
+
+def _route_text(alt: dict, names: dict) -> str:
+    p, d = names.get(alt["prototype"], alt["prototype"]), names.get(alt["deployment"], alt["deployment"])
+    if alt["prototype"] == alt["deployment"]:
+        return f"{p} alone (it deploys its own models)"
+    via = "ONNX" if alt["bridge"] == "onnx" else "a native route"
+    return f"{p} + {d} via {via} ({alt['exporter']})"
 
 
 def _answers(rec: dict, questions) -> list[dict]:
