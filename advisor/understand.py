@@ -339,7 +339,8 @@ class Understander:
             oid, span = self._choose(qid, qhits)
             u.answers[qid], u.evidence[qid], u.how[qid] = oid, span, "synonym"
         # examples only for the clauses no synonym explained (synonyms are the surer evidence)
-        silent = [c.strip() for o, c in clauses(norm) if o not in spoken]
+        # (and only for clauses of two words or more: one word is too little to go by)
+        silent = [c.strip() for o, c in clauses(norm) if o not in spoken and len(_content(c).split()) >= 2]
         for qid, (_, oid, clause) in self._example_matches(silent).items():
             if qid not in u.answers:
                 u.answers[qid], u.evidence[qid], u.how[qid] = oid, clause, "example"
@@ -419,16 +420,23 @@ def measure(path: str | Path, questions: QuestionSet | None = None, book: Phrase
     u = Understander(questions, book or load_phrasebook())
     total = right = wrong = extra = 0
     misses: list[dict] = []
+    batches: dict[str, dict] = {}
     for item in data["phrasings"]:
         expect = {str(k): str(v) for k, v in (item.get("expect") or {}).items()}
         got = u.understand(str(item["text"]), pending=item.get("pending")).answers
+        batch = batches.setdefault(str(item.get("batch", 1)), {"answers": 0, "understood": 0})
         total += len(expect)
+        batch["answers"] += len(expect)
         for q, o in expect.items():
             if got.get(q) == o:
                 right += 1
+                batch["understood"] += 1
             else:
                 wrong += q in got
                 misses.append({"text": item["text"], "question": q, "expected": o, "got": got.get(q)})
         extra += len(set(got) - set(expect))
+    for b in batches.values():
+        b["share"] = b["understood"] / b["answers"] if b["answers"] else 0.0
     return {"phrasings": len(data["phrasings"]), "answers": total, "understood": right,
-            "share": right / total if total else 0.0, "wrong": wrong, "extra": extra, "misses": misses}
+            "share": right / total if total else 0.0, "wrong": wrong, "extra": extra, "misses": misses,
+            "batches": batches}
