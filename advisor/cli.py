@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     _answers_options(p)
     p.add_argument("--title", help="the report's title")
     p.add_argument("--format", choices=("markdown", "html", "json"), help="default: from the output file's extension")
-    p.add_argument("-o", "--output", metavar="PATH", required=True, help="where to write the report")
+    p.add_argument("-o", "--output", metavar="PATH", required=True,
+                   help="where to write the report (.md/.markdown, .html/.htm or .json; written atomically)")
     p.add_argument("--verify", action="store_true", help="run `advisor verify` on the pair and include the result")
 
     p = command("chat", "advisor.chat:run", "describe your needs in plain language; get the same recommendation")

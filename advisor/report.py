@@ -409,17 +409,26 @@ def _source(s: dict) -> dict:
 
 
 def _verification(v) -> dict | None:
+    """advisor.verify's result, shown generically: verdict, the steps taken, the scalar details."""
     if not v:
         return None
     if not isinstance(v, dict):
-        return {"summary": str(v), "items": []}
+        return {"summary": str(v), "ok": None, "items": [], "steps": []}
     status = next((v[k] for k in ("ok", "passed", "success") if k in v), None)
     summary = next((str(v[k]) for k in ("summary", "message", "verdict") if v.get(k)), None)
     if summary is None and status is not None:
         summary = "the bridge works here" if status else "the bridge did not work here"
-    items = [{"key": str(k), "value": _short(val)} for k, val in v.items()
-             if k not in ("summary", "message", "verdict") and not isinstance(val, (dict, list))]
-    return {"summary": summary or "see the details below", "ok": status, "items": items}
+    steps = [str(x) for x in v["steps"]] if isinstance(v.get("steps"), list) else []
+    items = []
+    for k, val in v.items():
+        if k in ("summary", "message", "verdict", "steps") or val is None or val == "" or isinstance(val, list):
+            continue
+        if isinstance(val, dict):
+            if not val or any(isinstance(x, (dict, list)) for x in val.values()):
+                continue
+            val = ", ".join(f"{a} {_short(b)}" for a, b in val.items())
+        items.append({"key": str(k), "value": _short(val)})
+    return {"summary": summary or "see the details below", "ok": status, "items": items, "steps": steps}
 
 
 def _short(value) -> str:

@@ -438,7 +438,9 @@ def test_verify_result_is_included(cli, mini_kb, tmp_path, monkeypatch):
 
     def verify_pair(prototype_id, runtime_id):
         calls.append((prototype_id, runtime_id))
-        return {"ok": True, "summary": "outputs match <within> 1e-5", "max_abs_diff": 3.2e-07, "opset": 18}
+        return {"ok": True, "message": "outputs match <within> 1e-5", "max_abs_diff": 3.2e-07, "opset": 18,
+                "steps": ["exported <tiny> model", "ran it"], "versions": {"onnx": "1.17.0"}, "failed_at": None,
+                "opsets": {"": 18, "ai.onnx.ml": {"nested": 1}}}
 
     fake.verify_pair = verify_pair
     monkeypatch.setitem(sys.modules, "advisor.verify", fake)
@@ -448,7 +450,12 @@ def test_verify_result_is_included(cli, mini_kb, tmp_path, monkeypatch):
     assert calls == [("alpha", "rt-one")]
     html = out.read_text(encoding="utf-8")
     assert "Verification on this machine" in html and "outputs match &lt;within&gt; 1e-5" in html
-    assert "3.20e-07" in html
+    assert "3.20e-07" in html and "<li>exported &lt;tiny&gt; model</li>" in html and "onnx 1.17.0" in html
+    assert "failed_at" not in html and "nested" not in html
+    md = tmp_path / "r.md"
+    assert cli("report", "--as-of", "2026-10", "--set", "sector=industry", "--verify", "-o", md).code == 0
+    text = md.read_text(encoding="utf-8")
+    assert "## Verification on this machine\n\noutputs match <within> 1e-5\n\n1. exported <tiny> model\n2. ran it\n" in text
     js = tmp_path / "r.json"
     assert cli("report", "--as-of", "2026-10", "--set", "sector=industry", "--verify", "-o", js).code == 0
     assert json.loads(js.read_text(encoding="utf-8"))["verification"]["opset"] == 18
