@@ -345,13 +345,18 @@ class Understander:
             if qid not in u.answers:
                 u.answers[qid], u.evidence[qid], u.how[qid] = oid, clause, "example"
         if pending and pending not in u.answers:
-            oid = self._reply_to(pending, text)
+            oid, evidence = None, text.strip()
+            for _, piece in [(0, text)] + clauses(text):
+                oid = self._reply_to(pending, piece)
+                if oid is not None:
+                    evidence = piece.strip()
+                    break
             if oid is None:
                 loose = self._example_matches([norm], only=pending, threshold=self.book.threshold * 0.6)
                 if pending in loose:
                     oid = loose[pending][1]
             if oid is not None:
-                u.answers[pending], u.evidence[pending], u.how[pending] = oid, text.strip(), "reply"
+                u.answers[pending], u.evidence[pending], u.how[pending] = oid, evidence, "reply"
         for (qid, oid), implied in self.book.implies.items():
             if u.answers.get(qid) == oid:
                 for q2, o2 in implied.items():
