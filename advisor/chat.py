@@ -151,9 +151,8 @@ class Session:
             a, b = find_subject(groups.get("a", ""), subjects, self.book), find_subject(groups.get("b", ""), subjects, self.book)
             if a is not None and b is not None:
                 return Reply(self._compare(a, b))
-            if a is not None or b is not None:
-                unknown = groups.get("b", "") if a is not None else groups.get("a", "")
-                return Reply(self._unknown(unknown))
+            unknown = groups.get("b", "") if a is not None else groups.get("a", "")
+            return Reply(self._unknown(unknown))
         if name == "why_not":
             s = find_subject(groups.get("a", ""), self.catalog.subjects, self.book)
             if s is not None:

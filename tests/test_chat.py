@@ -221,6 +221,8 @@ def test_compare_side_by_side(session):
     text = say(session, "compare alpha and gamma")
     assert "CRITERION" in text and "Alpha" in text and "Gamma" in text
     assert "#1 " in text and "#2 " in text
+    assert 'I do not know "zeta"' in say(session, "compare alpha and zeta")
+    assert 'I do not know "foo"' in say(session, "compare foo and bar")
 
 
 def test_skip_takes_the_default_and_start_over_forgets(session):
