@@ -140,6 +140,7 @@ def _environment():
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
+    env.filters["md_quote"] = md_quote
     env.filters["cell"] = md_cell
     env.filters["num"] = num
     env.filters["pct"] = pct
@@ -153,6 +154,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!])")
 def md_escape(text) -> str:
     """User text as inert Markdown: one line, Markdown punctuation and HTML brackets backslash-escaped."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def md_quote(text) -> str:
+    """User text as a Markdown block quote: its lines kept, each escaped like md_escape."""
+    lines = [_MD_SPECIAL.sub(r"\\\1", " ".join(line.split())) for line in str(text).strip().splitlines()]
+    return "\n".join(f"> {line}" if line else ">" for line in lines) or ">"
 
 
 def md_cell(text) -> str:
@@ -437,19 +444,24 @@ def _short(value) -> str:
     return str(value)
 
 
-def _chat(chat) -> list[dict]:
-    """extra["chat"]: a string, a list of strings, or a list of {role, text} mappings."""
+def _chat(chat) -> dict | None:
+    """extra["chat"]: a string, a list of strings, or a list of {role, text} mappings. What the
+    person typed is kept; the advisor's replies are left out (the report gives them in full)."""
     if not chat:
-        return []
+        return None
     if isinstance(chat, str):
         chat = [chat]
-    out = []
+    said, left_out = [], 0
     for turn in chat:
         if isinstance(turn, dict):
-            out.append({"role": str(turn.get("role", "you")), "text": str(turn.get("text", turn.get("content", "")))})
+            role = str(turn.get("role", "you"))
+            if role not in ("you", "user"):
+                left_out += 1
+                continue
+            said.append(str(turn.get("text", turn.get("content", ""))))
         else:
-            out.append({"role": "you", "text": str(turn)})
-    return out
+            said.append(str(turn))
+    return {"said": said, "left_out": left_out}
 
 
 # ---------------------------------------------------------------- the Showdown's categories and the charts

@@ -81,7 +81,8 @@ def test_markdown_matches_golden(name, cli, mini_kb, tmp_path):
 def test_markdown_with_title_and_chat_matches_golden(mini_kb, tmp_path):
     rec = _rec("2026-10", ["sector=industry"])
     path = report.write_report(rec, tmp_path / "chat.markdown", title=EVIL_TITLE,
-                               extra={"chat": [{"role": "you", "text": EVIL_CHAT}, {"role": "advisor", "text": "Noted."}],
+                               extra={"chat": [{"role": "you", "text": EVIL_CHAT}, {"role": "advisor", "text": "Noted."},
+                                               {"role": "you", "text": "two lines:\n# not a heading"}],
                                       "mode": "chat"})
     text = path.read_text(encoding="utf-8")
     _check_golden("chat-title.md", text)
@@ -89,6 +90,7 @@ def test_markdown_with_title_and_chat_matches_golden(mini_kb, tmp_path):
     assert re.search(r"(?<!\\)[<>]", text.replace("> ", "").replace("\n>\n", "\n")) is None
     assert re.search(r"(?<!\\)\]\(javascript:", text) is None and "\\[x\\](javascript:" in text
     assert text.splitlines()[0].startswith("# \\<script\\>")
+    assert "> two lines:\n> \\# not a heading\n" in text and "Noted." not in text
 
 
 def test_markdown_content(mini_kb):
