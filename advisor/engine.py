@@ -179,7 +179,7 @@ def recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomme
         return Recommendation(
             **base, prototype=None, deployment=None, bridge=None, pair_score=None, alternatives=[],
             showdown_route={"applies": False, "explanation": "No workable pair, so no route to explain."},
-            warnings=warnings, robustness=None, unmet=_unmet(cat, candidates, needs, deploy_feats, dw),
+            warnings=warnings, robustness=None, unmet=_unmet(cat, candidates, needs, deploy_feats, dw, deploy_ranked),
             sources=[],
         )
 
@@ -270,8 +270,13 @@ def _showdown_route(cat: Catalog, pairs, route: Route, ps: Subject, ds: Subject)
     return {"applies": False, "explanation": head + tail}
 
 
-def _unmet(cat: Catalog, candidates: list[Subject], needs: Needs, feats, dw) -> dict:
+def _unmet(cat: Catalog, candidates: list[Subject], needs: Needs, feats, dw, reachable_not) -> dict:
     """Nothing meets every need: which single need to relax, and the nearest workable option."""
+    wanted = ", ".join(_need_text(k, v) for k, v in needs.items())
+    if reachable_not:  # runtimes fit, but no live framework has a bridge to any of them
+        names = ", ".join(r.name for r in reachable_not[:3])
+        return {"message": f"{names} meet{'s' if len(reachable_not) == 1 else ''} all of: {wanted}, but no live "
+                           "prototyping framework has a bridge to it at this date.", "relax": []}
     relax = []
     for key, value in needs.items():
         looser = needs.without(key)
@@ -283,7 +288,6 @@ def _unmet(cat: Catalog, candidates: list[Subject], needs: Needs, feats, dw) -> 
         relax.append({"need": key, "value": list(value) if isinstance(value, tuple) else value,
                       "nearest": best.id, "nearest_name": best.name, "score": best.score})
     relax.sort(key=lambda r: (-r["score"], r["need"]))
-    wanted = ", ".join(_need_text(k, v) for k, v in needs.items())
     if relax:
         r = relax[0]
         text = (f"No live deployment runtime meets all of: {wanted}. Relax {_need_text(r['need'], r['value'])}: "
