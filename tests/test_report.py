@@ -494,3 +494,17 @@ def test_real_knowledge_report(cli, tmp_path, monkeypatch, sets):
         assert [t for t, _ in tree.tags].count("svg") == 2
         for step in rec["bridge"]["steps"]:
             assert step.replace("`", "") in tree.text["ol"]
+
+
+def test_every_bridge_step_text_formats():
+    """prompts/steps.yaml goes through str.format: a literal brace must be doubled, or a step crashes."""
+    from advisor.steps import _steps
+
+    data = _steps()
+    fields = {"prototype": "P", "runtime": "R", "exporter": "E", "importer": "I", "language": "python",
+              "prototype_id": "p", "runtime_id": "r", "opset": 17}
+    texts = [e["step"] for e in data["export"]] + [data["check"]] + list(data["native"].values())
+    texts += [t for loaders in data["load"].values() for t in loaders.values()]
+    for text in texts:
+        text.format(**fields)  # raises KeyError/ValueError/IndexError on a stray brace
+    assert 'sess.run(None, {"input": x})' in data["load"]["onnxruntime"]["python"].format(**fields)
