@@ -7,11 +7,13 @@ import json
 import pytest
 
 # Overall and category scores read off the post's charts (facts.md section 0), +-2 points.
+# The platform charts label Chainer's and Theano's bars the other way round; the overall chart
+# (Chainer ~72, Theano ~55) is consistent only with the swap the knowledge makes (see its notes).
 PUBLISHED = {
     "mxnet": (75, 94, 100, 90), "pytorch": (93, 93, 75, 87), "tensorflow": (97, 81, 73, 84),
-    "caffe2": (76, 75, 76, 76), "cntk": (77, 81, 65, 74), "chainer": (61, 97, 43, 72),
+    "caffe2": (76, 75, 76, 76), "cntk": (77, 81, 65, 74), "chainer": (61, 97, 58, 72),
     "caffe": (47, 65, 65, 59), "paddlepaddle": (64, 68, 40, 57), "bigdl": (46, 61, 62, 56),
-    "theano": (49, 73, 58, 55), "torch": (35, 93, 21, 50), "dl4j": (53, 61, 30, 48), "neon": (28, 69, 31, 43),
+    "theano": (49, 73, 43, 55), "torch": (35, 93, 21, 50), "dl4j": (53, 61, 30, 48), "neon": (28, 69, 31, 43),
 }
 
 
