@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import csv
 import json
+import math
 import sys
 import time
 from collections import Counter
@@ -31,6 +32,7 @@ MAX_LISTED = 100  # invalid rows listed on stderr; the rest are counted
 PROGRESS_COMBOS = 20  # show progress on a terminal when ranking at least this many combinations...
 PROGRESS_ROWS = 10_000  # ...or when the file has at least this many rows
 READING_BYTES = 1_000_000  # say "reading" on a terminal for files at least this big
+CHUNK = 50_000  # rows rendered at a time
 
 
 # ---------------------------------------------------------------- reading
@@ -86,12 +88,14 @@ def read_survey(path: str | Path, question_ids: tuple[str, ...]) -> Survey:
         raise BadInput(f"{p}: unknown column{'s' if len(unknown) > 1 else ''} {listed}; columns are question ids "
                        f"({', '.join(question_ids)}) and optionally {', '.join(PASSTHROUGH)} (kept as they are)")
     labels = [n or f"\0{i}" for i, n in enumerate(names, 1)]
+    # answers repeat: categories keep a million rows small; passthrough cells are kept as text
+    dtypes = {label: (str if label in PASSTHROUGH else "category") for label in labels}
     try:
         with warnings.catch_warnings():
             # a first data row longer than the header would silently become an index: refuse it
             warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(
-                p, header=0, names=labels, index_col=False, dtype=str, keep_default_na=False, na_filter=False,
+                p, header=0, names=labels, index_col=False, dtype=dtypes, keep_default_na=False, na_filter=False,
                 skip_blank_lines=False, encoding="utf-8-sig",
             )
     except pd.errors.ParserWarning:
@@ -108,23 +112,29 @@ def read_survey(path: str | Path, question_ids: tuple[str, ...]) -> Survey:
     except OSError as exc:
         raise BadInput(f"{p}: cannot read ({exc.strerror or exc})") from None
 
-    for col in frame.columns:
-        frame[col] = frame[col].str.strip()
+    n = len(frame)
+    blank = np.ones(n, dtype=bool)  # rows whose every cell is empty (spreadsheet leftovers)
     for i, label in enumerate(labels, 1):
+        if label in PASSTHROUGH:
+            frame[label] = frame[label].str.strip()
+            col_blank = (frame[label] == "").to_numpy(dtype=bool)
+        else:
+            col = frame[label]
+            blank_cat = np.array([str(c).strip() == "" for c in col.cat.categories], dtype=bool)
+            col_blank = blank_cat[col.cat.codes.to_numpy()] if len(blank_cat) else np.ones(n, dtype=bool)
         if label.startswith("\0"):
-            filled = np.flatnonzero(frame[label].to_numpy() != "")
+            filled = np.flatnonzero(~col_blank)
             if len(filled):
                 raise BadInput(f"{p}: column {i} has no name in the header but row {filled[0] + 2} fills it; "
                                "name it or delete it")
             frame = frame.drop(columns=label)
-    rows = np.arange(2, len(frame) + 2)
-    empty_rows = 0
-    if len(frame.columns) and len(frame):
-        blank = (frame.to_numpy() == "").all(axis=1) if len(frame.columns) else np.ones(len(frame), bool)
-        if blank.any():
-            empty_rows = int(blank.sum())
-            frame = frame[~blank].reset_index(drop=True)
-            rows = rows[~blank]
+            continue
+        blank &= col_blank
+    rows = np.arange(2, n + 2)
+    empty_rows = int(blank.sum()) if len(frame.columns) else 0
+    if empty_rows:
+        frame = frame[~blank].reset_index(drop=True)
+        rows = rows[~blank]
     return Survey(
         p, frame, rows,
         passthrough=[n for n in names if n in PASSTHROUGH],
@@ -152,6 +162,8 @@ def _limit_threads():
     arithmetic (measured on 2 busy cores: 0.1-0.4 s per recommendation with the pool, 6-16 ms
     without). The numbers are the same either way; the tests compare with `advisor recommend`.
     """
+    import sklearn.neighbors  # noqa: F401  (load its OpenMP runtime first: only loaded libraries are limited)
+
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
@@ -160,7 +172,7 @@ def _limit_threads():
 
 
 def result_fields(rec: dict) -> dict:
-    """The batch columns of one `Recommendation.to_json()`."""
+    """The batch columns of one `Recommendation.to_json()` (or its `vars()`: the same values)."""
     proto, deploy, bridge = rec["prototype"], rec["deployment"], rec["bridge"]
     if proto is None:
         return {
@@ -177,26 +189,41 @@ def result_fields(rec: dict) -> dict:
     }
 
 
+def _distinct(frame, qcols: list[str]):
+    """(per row: the index of its distinct raw answer row, the distinct raw answer rows as tuples)."""
+    import numpy as np
+
+    n = len(frame)
+    if not qcols or not n:
+        return np.zeros(n, dtype=np.intp), [()] * (1 if n else 0)
+    cats = [list(map(str, frame[q].cat.categories)) for q in qcols]
+    codes = [frame[q].cat.codes.to_numpy().astype(np.int64) for q in qcols]
+    if math.prod(len(c) for c in cats) < 2**62:  # one integer per row: mixed radix over the columns
+        key = np.zeros(n, dtype=np.int64)
+        for c, size in zip(codes, (len(c) for c in cats)):
+            key = key * size + c
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    else:  # more distinct cells than an integer can combine: compare whole rows
+        _, first, inverse = np.unique(np.stack(codes, axis=1), axis=0, return_index=True, return_inverse=True)
+    uniques = [tuple(cat[c[i]] for cat, c in zip(cats, codes)) for i in first.tolist()]
+    return inverse.reshape(-1).astype(np.intp), uniques
+
+
 def evaluate(survey: Survey, questions, cat, progress=None) -> Outcome:
     """Validate every row, rank each distinct resolved answer combination once, map back."""
     import numpy as np
-    import pandas as pd
 
     from advisor import answers as answers_mod
     from advisor.engine import recommend
 
     frame, qcols = survey.frame, survey.question_columns
-    if qcols and len(frame):
-        codes, uniques = pd.MultiIndex.from_frame(frame[qcols]).factorize()
-        uniques = list(uniques)
-    else:
-        codes, uniques = np.zeros(len(frame), dtype=np.intp), [()]
+    codes, uniques = _distinct(frame, qcols)
     raw_error: dict[int, str] = {}
     raw_combo = np.full(len(uniques), -1, dtype=np.intp)
     keys: dict[tuple, int] = {}
     resolved: list = []
     for j, values in enumerate(uniques):
-        raw = {q: v for q, v in zip(qcols, values) if v != ""}
+        raw = {q: v.strip() for q, v in zip(qcols, values) if v.strip()}
         try:
             given = answers_mod.check(questions, raw, origin="row")
         except BadInput as exc:
@@ -215,7 +242,8 @@ def evaluate(survey: Survey, questions, cat, progress=None) -> Outcome:
             if progress:
                 progress(k, len(resolved))
             fields = {q: ans.values.get(q) for q in questions.ids}
-            fields.update(result_fields(recommend(ans, questions, cat).to_json()))
+            rec = recommend(ans, questions, cat)
+            fields.update(result_fields(vars(rec)))  # the fields to_json() would give, without its deep copy
             combos.append(fields)
     if progress:
         progress(len(resolved), len(resolved))
@@ -250,37 +278,42 @@ def columns(survey: Survey, questions) -> list[str]:
     return [*survey.passthrough, "row", *questions.ids, *RESULT_COLUMNS]
 
 
-def render(survey: Survey, questions, outcome: Outcome, fmt: str) -> str:
-    """The output text: a CSV with a header, or a JSON list with one object per line."""
+def render(survey: Survey, questions, outcome: Outcome, fmt: str) -> bytearray:
+    """The output (UTF-8): a CSV with a header, or a JSON list with one object per line.
+
+    Built chunk by chunk into one buffer: a million rows never exist as a million Python lines."""
     import numpy as np
 
     keep = np.flatnonzero(outcome.row_combo >= 0)
-    rows = survey.rows[keep].tolist()
-    which = outcome.row_combo[keep].tolist()
     tail_cols = [*questions.ids, *RESULT_COLUMNS]
-    passthrough = [survey.frame[c].to_numpy()[keep].tolist() for c in survey.passthrough]
+    columns_of = [survey.frame[c].to_numpy() for c in survey.passthrough]
+    out = bytearray()
     if fmt == "json":
         frags = [json.dumps({c: combo[c] for c in tail_cols}, ensure_ascii=False)[1:] for combo in outcome.combos]
-        heads = [[json.dumps(c, ensure_ascii=False) + ": " for c in survey.passthrough]]
-        if passthrough:
+        heads = [json.dumps(c, ensure_ascii=False) + ": " for c in survey.passthrough]
+        out += b"["
+        for start in range(0, len(keep), CHUNK):
+            sl = keep[start:start + CHUNK]
             lines = [
-                "{" + "".join(h + json.dumps(v, ensure_ascii=False) + ", " for h, v in zip(heads[0], vals))
+                "{" + "".join(h + json.dumps(v, ensure_ascii=False) + ", " for h, v in zip(heads, vals))
                 + f'"row": {r}, ' + frags[k]
-                for r, k, *vals in zip(rows, which, *passthrough)
+                for r, k, *vals in zip(survey.rows[sl].tolist(), outcome.row_combo[sl].tolist(),
+                                       *(col[sl].tolist() for col in columns_of))
             ]
-        else:
-            lines = [f'{{"row": {r}, ' + frags[k] for r, k in zip(rows, which)]
-        return "[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n"
+            out += (("\n" if start == 0 else ",\n") + ",\n".join(lines)).encode("utf-8")
+        out += b"\n]\n"
+        return out
     frags = [",".join(_csv_cell(combo[c]) for c in tail_cols) for combo in outcome.combos]
-    header = ",".join(_csv_cell(c) for c in columns(survey, questions))
-    if passthrough:
+    out += (",".join(_csv_cell(c) for c in columns(survey, questions)) + "\n").encode("utf-8")
+    for start in range(0, len(keep), CHUNK):
+        sl = keep[start:start + CHUNK]
         lines = [
-            "".join(_csv_cell(v) + "," for v in vals) + f"{r}," + frags[k]
-            for r, k, *vals in zip(rows, which, *passthrough)
+            "".join(_csv_cell(v) + "," for v in vals) + f"{r}," + frags[k] + "\n"
+            for r, k, *vals in zip(survey.rows[sl].tolist(), outcome.row_combo[sl].tolist(),
+                                   *(col[sl].tolist() for col in columns_of))
         ]
-    else:
-        lines = [f"{r}," + frags[k] for r, k in zip(rows, which)]
-    return header + "\n" + "".join(line + "\n" for line in lines)
+        out += "".join(lines).encode("utf-8")
+    return out
 
 
 # ---------------------------------------------------------------- the command
@@ -347,10 +380,10 @@ def run(args: argparse.Namespace) -> int:
         outcome = evaluate(survey, questions, cat, progress)
         if progress and len(survey.frame) >= PROGRESS_ROWS:
             progress.status(f"writing {out}")
-        text = None
+        data = None
         valid = int((outcome.row_combo >= 0).sum())
-        if (not outcome.errors or args.skip_invalid) and valid:
-            text = render(survey, questions, outcome, fmt)
+        if (not outcome.errors or args.skip_invalid) and (valid or not len(survey.frame)):
+            data = render(survey, questions, outcome, fmt)
     finally:
         if progress:
             progress.clear()
@@ -366,9 +399,7 @@ def run(args: argparse.Namespace) -> int:
     if not valid and n_rows:
         raise BadInput(f"{survey.path}: no valid rows; nothing written")
 
-    if text is None:  # a header and no one in it: an empty result, still well-formed
-        text = "[\n]\n" if fmt == "json" else ",".join(columns(survey, questions)) + "\n"
-    write_atomic(out, text)
+    write_atomic(out, data)  # a bytearray: bytes-like, written as it is
     _summary(err, survey, outcome, out, fmt, valid)
     return 0
 
