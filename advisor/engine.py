@@ -10,13 +10,19 @@ from advisor import rank as ranking
 from advisor import robustness
 from advisor.answers import Answers
 from advisor.knowledge import Catalog, Subject
-from advisor.pairing import BRIDGE_POINTS, DEPLOYMENT_SHARE, PROTOTYPE_SHARE, Route, pair_score, routes
+from advisor.pairing import Route, pair_score, routes
 from advisor.questions import QuestionSet
 from advisor.steps import bridge_steps
 from advisor.weights import Needs, Profile, derive
 
 NEED_CAPABILITY = {"target": "targets", "os": "os", "language": "languages", "hardware": "hardware"}
 TOP_WARN = 3  # a dead project that would have ranked this high is shown with a warning
+MIN_KNOWN = 0.5  # a framework is ranked only when at least half its criteria are known facts
+
+
+def _known_share(feats: dict) -> float:
+    scored = [f for c, f in feats.items() if c != "lifecycle"]
+    return sum(f.known for f in scored) / len(scored) if scored else 0.0
 
 
 @dataclass
@@ -135,8 +141,9 @@ def recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomme
 
     frameworks = sorted(cat.kind("framework"), key=lambda s: s.id)
     proto_feats = {s.id: ranking.prototype_features(s, cat, pcrits) for s in frameworks}
-    proto_all = ranking.rank(frameworks, proto_feats, pw)
+    frameworks = [s for s in frameworks if _known_share(proto_feats[s.id]) >= MIN_KNOWN]
     proto_ok = [s for s in frameworks if s.status != "discontinued"]
+    proto_all = ranking.rank(frameworks, proto_feats, pw)
     proto_ranked = ranking.rank(proto_ok, proto_feats, pw)
     for r in proto_all[:TOP_WARN]:
         s = cat.subjects[r.id]
@@ -160,7 +167,7 @@ def recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomme
     all_routes = routes(cat)
     pairs = sorted(
         (
-            (round(pair_score(proto_score[p], deploy_score[d], route), 6), p, d, route)
+            (round(pair_score(profile.pair, proto_score[p], deploy_score[d], route.quality), 6), p, d, route)
             for (p, d), route in all_routes.items()
             if p in proto_score and d in deploy_score
         ),
@@ -170,7 +177,7 @@ def recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomme
     base = dict(
         as_of=cat.as_of.isoformat(), knowledge_date=cat.knowledge.latest.isoformat(),
         answers=answers.to_json(), given=sorted(answers.given),
-        weights={"prototype": pw, "deployment": dw},
+        weights={"prototype": pw, "deployment": dw, "pair": profile.pair},
         needs={k: (list(v) if isinstance(v, tuple) else v) for k, v in needs.to_json().items()},
         prototype_ranking=_ranking_json(cat, proto_ranked, cat.subjects),
         deployment_ranking=_ranking_json(cat, deploy_ranked, cat.subjects),
@@ -212,7 +219,7 @@ def recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomme
         {"prototype": pp, "deployment": dd, "bridge": rr.format, "exporter": rr.exporter, "score": round(sc, 2)}
         for sc, pp, dd, rr in pairs[1:6]
     ]
-    robust = _robustness(cat, pairs, proto_ok, alive, proto_feats, deploy_feats, pw, dw)
+    robust = _robustness(cat, pairs, proto_ok, alive, proto_feats, deploy_feats, pw, dw, profile.pair)
     used = set(ps.sources) | set(ds.sources) | set(route.sources)
     for r in (proto_ranked[1:3] + deploy_ranked[1:3]):
         used |= cat.subjects[r.id].sources
@@ -233,7 +240,7 @@ def recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomme
     )
 
 
-def _robustness(cat, pairs, protos, deploys, proto_feats, deploy_feats, pw, dw) -> dict:
+def _robustness(cat, pairs, protos, deploys, proto_feats, deploy_feats, pw, dw, shares) -> dict:
     pcrits, dcrits = list(pw), list(dw)
     pindex = {s.id: i for i, s in enumerate(protos)}
     dindex = {s.id: i for i, s in enumerate(deploys)}
@@ -242,7 +249,7 @@ def _robustness(cat, pairs, protos, deploys, proto_feats, deploy_feats, pw, dw) 
     rows = [(pindex[p], dindex[d], route.quality, f"{p} + {d}") for _, p, d, route in pairs]
     return robustness.analyse(
         rows, PX, np.array([pw[c] for c in pcrits]), DX, np.array([dw[c] for c in dcrits]), pcrits, dcrits,
-        lambda P, D, q: PROTOTYPE_SHARE * P + DEPLOYMENT_SHARE * D + BRIDGE_POINTS * q,
+        lambda P, D, q: pair_score(shares, P, D, q),
     )
 
 

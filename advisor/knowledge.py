@@ -338,6 +338,8 @@ def validate(tables: dict[str, list[Row]], folder: Path) -> Knowledge:
         if since < first_release[row["to"]]:
             raise row.fail("since", f"{since} is before {row['to']}'s first release ({first_release[row['to']]})")
 
+    _check_targets_agree(tables)
+
     for table, (_columns, key) in TABLES.items():
         seen: dict[tuple, Row] = {}
         for row in tables[table]:
@@ -347,6 +349,39 @@ def validate(tables: dict[str, list[Row]], folder: Path) -> Knowledge:
             seen[k] = row
 
     return Knowledge(folder, sources, criteria, subjects, tables, min(dates), max(dates))
+
+
+def _check_targets_agree(tables: dict[str, list[Row]]) -> None:
+    """A subject's `targets` capability and its target_* fit scores must agree at every date:
+    fit > 0 exactly for the targets listed (where a fit score is known)."""
+    by_subject: dict[str, list[Row]] = {}
+    for row in tables["capabilities"]:
+        if row["attribute"] == "targets":
+            by_subject.setdefault(row["subject"], []).append(row)
+    for row in tables["observations"]:
+        if row["criterion"].startswith("target_"):
+            by_subject.setdefault(row["subject"], []).append(row)
+    for sid, rows in sorted(by_subject.items()):
+        rows.sort(key=lambda r: (parse_date(r["since"]), r.file, r.row))
+        targets: set[str] | None = None
+        fit: dict[str, tuple[float, Row]] = {}
+        for i, row in enumerate(rows):
+            if "attribute" in row.cells:
+                targets = set(row["values"].split())
+            else:
+                fit[row["criterion"][len("target_"):]] = (float(row["value"]), row)
+            if i + 1 < len(rows) and rows[i + 1]["since"] == row["since"]:
+                continue  # compare once all rows of this date are in
+            if targets is None:
+                if any(v > 0 for v, _ in fit.values()):
+                    raise row.fail("since", f"{sid} has target fit scores but no 'targets' capability at {row['since']}")
+                continue
+            for t, (value, frow) in sorted(fit.items()):
+                if (value > 0) != (t in targets):
+                    listed = "lists" if t in targets else "does not list"
+                    raise row.fail(
+                        None, f"{sid} at {row['since']}: target_{t} is {value:g} but its 'targets' capability {listed} "
+                        f"{t} (fit row {frow.row} of {frow.file}); make them agree")
 
 
 @lru_cache(maxsize=4)

@@ -10,7 +10,6 @@ from advisor.knowledge import Bridge, Catalog
 NATIVE_QUALITY = {"stable": 1.0, "beta": 0.85, "experimental": 0.7, "deprecated": 0.4}
 ONNX_QUALITY = {"stable": 0.9, "beta": 0.75}  # built-in exporter / community converter
 CLEARLY_BETTER = 0.15  # a native route must beat ONNX by this much to be preferred
-PROTOTYPE_SHARE, DEPLOYMENT_SHARE, BRIDGE_POINTS = 0.45, 0.45, 10.0
 
 
 @dataclass(frozen=True)
@@ -58,5 +57,6 @@ def routes(cat: Catalog) -> dict[tuple[str, str], Route]:
     return out
 
 
-def pair_score(prototype_score: float, deployment_score: float, route: Route) -> float:
-    return PROTOTYPE_SHARE * prototype_score + DEPLOYMENT_SHARE * deployment_score + BRIDGE_POINTS * route.quality
+def pair_score(shares: dict[str, float], prototype_score, deployment_score, quality):
+    """Works on numbers and on numpy arrays alike (the robustness analysis scores many at once)."""
+    return shares["prototype"] * prototype_score + shares["deployment"] * deployment_score + shares["bridge"] * quality

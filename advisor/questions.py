@@ -11,6 +11,7 @@ from advisor.knowledge import VOCAB, packaged_dir
 
 NEED_KEYS = {"target": "targets", "os": "os", "language": "languages", "hardware": "hardware"}
 WEIGHT_SIDES = ("prototype", "deployment")
+PAIR_KEYS = ("prototype", "deployment", "bridge")
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Option:
     label: str
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
     needs: dict[str, object] = field(default_factory=dict)
+    pair: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Question:
 class QuestionSet:
     questions: tuple[Question, ...]
     base_weights: dict[str, dict[str, float]]
+    pair: dict[str, float]
 
     def __iter__(self):
         return iter(self.questions)
@@ -112,8 +115,12 @@ def parse(data, path: Path) -> QuestionSet:
                 for v in value if isinstance(value, list) else [value]:
                     if v not in VOCAB[NEED_KEYS[key]]:
                         raise _fail(path, f"{where}, option '{o['id']}'", f"'{v}' is not a known {NEED_KEYS[key]}")
+            pair = o.get("pair") or {}
+            if set(pair) - set(PAIR_KEYS) or not all(isinstance(v, (int, float)) for v in pair.values()):
+                raise _fail(path, f"{where}, option '{o['id']}'", f"pair takes numbers for {', '.join(PAIR_KEYS)}")
             options.append(Option(str(o["id"]), str(o.get("label", o["id"])),
-                                  {s: dict(d or {}) for s, d in weights.items()}, dict(needs)))
+                                  {s: dict(d or {}) for s, d in weights.items()}, dict(needs),
+                                  {k: float(v) for k, v in pair.items()}))
         if not options:
             raise _fail(path, where, "has no options")
         default = str(q.get("default", options[0].id))
@@ -124,7 +131,11 @@ def parse(data, path: Path) -> QuestionSet:
             if k not in seen or k == qid:
                 raise _fail(path, where, f"ask_if refers to '{k}', which is not an earlier question")
         questions.append(Question(qid, str(q.get("text", qid)), str(q.get("help", "")), default, tuple(options), ask_if))
-    return QuestionSet(tuple(questions), {s: {k: float(v) for k, v in base.get(s, {}).items()} for s in WEIGHT_SIDES})
+    pair = data.get("pair") or {}
+    if set(pair) != set(PAIR_KEYS) or not all(isinstance(v, (int, float)) for v in pair.values()):
+        raise _fail(path, "pair", f"needs numbers for {', '.join(PAIR_KEYS)}")
+    return QuestionSet(tuple(questions), {s: {k: float(v) for k, v in base.get(s, {}).items()} for s in WEIGHT_SIDES},
+                       {k: float(v) for k, v in pair.items()})
 
 
 @lru_cache(maxsize=2)

@@ -41,6 +41,7 @@ class Profile:
     prototype: dict[str, float]
     deployment: dict[str, float]
     needs: Needs
+    pair: dict[str, float]  # shares of prototype and deployment scores, points for the bridge
 
     def side(self, name: str) -> dict[str, float]:
         return self.prototype if name == "prototype" else self.deployment
@@ -49,6 +50,7 @@ class Profile:
 def derive(answers: Answers, questions: QuestionSet) -> Profile:
     weights = {side: dict(questions.base_weights[side]) for side in WEIGHT_SIDES}
     needs: dict[str, object] = {}
+    pair = dict(questions.pair)
     for q in questions:
         if q.id not in answers.values:
             continue
@@ -57,6 +59,7 @@ def derive(answers: Answers, questions: QuestionSet) -> Profile:
             for crit, delta in deltas.items():
                 weights[side][crit] = max(0.0, weights[side][crit] + float(delta))
         needs.update(option.needs)
+        pair.update(option.pair)
     os_need = needs.get("os") or ()
     return Profile(
         weights["prototype"],
@@ -67,4 +70,5 @@ def derive(answers: Answers, questions: QuestionSet) -> Profile:
             language=needs.get("language"),
             hardware=needs.get("hardware"),
         ),
+        pair,
     )
