@@ -1,0 +1,353 @@
+"""The terminal wizard: ask the questions of prompts/questions.yaml, review, recommend.
+
+A face: it asks and prints, the engine decides. questionary is called in exactly one place
+(`_prompt`, with `unsafe_ask()`, so Ctrl-C reaches `cli.main` as KeyboardInterrupt and becomes
+"Aborted." + exit 130). The heavy modules (the engine, scikit-learn, the knowledge) load in a
+background thread while the person reads the first question, and the recommendation for the
+answers on the review screen is computed while the person reads that screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+
+from advisor.errors import AdvisorError, BadInput
+
+NO_TERMINAL = ("wizard: no terminal to ask on; give answers with --answers FILE / --set KEY=VALUE, "
+               "use --yes for defaults, or run `advisor recommend`")
+INPUT_ENDED = ("wizard: the input ended before the wizard finished; give answers with --answers FILE / "
+               "--set KEY=VALUE, use --yes for defaults, or run `advisor recommend`")
+DONE = "\x00done"  # the review screen's "Looks good" (no question id can start with NUL)
+ANSWERS_DEFAULT_PATH = "advisor-answers.yaml"
+
+
+# ---------------------------------------------------------------- the one place questionary is called
+
+
+def _prompt(kind: str, message: str, **kwargs):
+    """Ask one questionary prompt (select, confirm, text). Ctrl-C propagates; EOF is a clear error."""
+    import questionary
+
+    try:
+        answer = getattr(questionary, kind)(message, **kwargs).unsafe_ask()
+    except EOFError:
+        raise BadInput(INPUT_ENDED) from None
+    if answer is None:  # questionary returns None only when the prompt was cancelled
+        raise KeyboardInterrupt
+    return answer
+
+
+def _has_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # closed or detached stdin
+        return False
+
+
+# ---------------------------------------------------------------- background work
+
+
+class _Background:
+    """Runs `func` in a daemon thread; `result()` waits for it and re-raises its error."""
+
+    def __init__(self, func, *args):
+        self._value = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(func, *args), daemon=True, name="advisor-preload")
+        self._thread.start()
+
+    def _run(self, func, *args):
+        try:
+            self._value = func(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread by result()
+            self._error = exc
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def failed(self) -> AdvisorError | None:
+        """The user-fixable error of a finished task (a broken knowledge folder, a bad --as-of)."""
+        return self._error if self.done() and isinstance(self._error, AdvisorError) else None
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def _load_catalog(as_of: str | None):
+    """Import the engine (numpy, scikit-learn) and the renderer, and build the catalog at --as-of."""
+    import advisor.engine  # noqa: F401
+    import advisor.rank  # noqa: F401
+    import advisor.render  # noqa: F401
+    from advisor import knowledge as kb
+
+    try:
+        import sklearn.neighbors  # noqa: F401  (rank imports it when it first ranks)
+    except ImportError:
+        pass
+    knowledge = kb.load()
+    return kb.catalog(kb.parse_as_of(as_of, knowledge), knowledge)
+
+
+def _compute(qs, values: dict[str, str], catalog) -> dict:
+    from advisor import answers as answers_mod
+    from advisor.engine import recommend
+
+    cat = catalog.result() if isinstance(catalog, _Background) else catalog
+    return recommend(answers_mod.resolve(qs, values), qs, cat).to_json()
+
+
+class _Engine:
+    """The catalog loading in the background, and recommendations computed ahead of need."""
+
+    def __init__(self, qs, as_of: str | None):
+        self.qs = qs
+        self.catalog = _Background(_load_catalog, as_of)
+        self._ahead: dict[tuple, _Background] = {}
+
+    def check(self) -> None:
+        """Fail as soon as the background loading found the knowledge or --as-of unusable."""
+        error = self.catalog.failed()
+        if error is not None:
+            raise error
+
+    def ahead(self, values: dict[str, str]) -> None:
+        key = tuple(values.items())
+        if key not in self._ahead:
+            self._ahead = {key: _Background(_compute, self.qs, dict(values), self.catalog)}
+
+    def recommend(self, values: dict[str, str]) -> dict:
+        task = self._ahead.get(tuple(values.items()))
+        return task.result() if task is not None else _compute(self.qs, values, self.catalog)
+
+
+# ---------------------------------------------------------------- answers
+
+
+def _given(qs, args: argparse.Namespace) -> dict[str, str]:
+    """The answers from --answers FILE and --set KEY=VALUE (--set wins), validated."""
+    from advisor import answers as answers_mod
+    from advisor.files import read_mapping
+
+    given: dict[str, str] = {}
+    if getattr(args, "answers", None):
+        given.update(answers_mod.check(qs, read_mapping(args.answers), origin=str(args.answers)))
+    given.update(answers_mod.check(qs, answers_mod.parse_sets(getattr(args, "sets", None) or []), origin="--set"))
+    return given
+
+
+def _missing(qs, given: dict[str, str]) -> list[str]:
+    """The questions that apply to the given answers but have none."""
+    values: dict[str, str] = {}
+    missing = []
+    for q in qs:
+        if not q.applies(values):
+            continue
+        if q.id in given:
+            values[q.id] = given[q.id]
+        else:
+            missing.append(q.id)
+            values[q.id] = q.default
+    return missing
+
+
+def _complete(qs, values: dict[str, str], remembered: dict[str, str], ask) -> dict[str, str]:
+    """Every question that applies, in order: keep its answer, else `ask` it; drop those that do not apply.
+
+    `remembered` holds earlier answers (given, or since dropped), offered as the default when asked.
+    """
+    out: dict[str, str] = {}
+    for q in qs:
+        if not q.applies(out):
+            continue
+        if q.id in values:
+            out[q.id] = values[q.id]
+        else:
+            out[q.id] = ask(q, remembered.get(q.id, q.default))
+            remembered[q.id] = out[q.id]
+    return out
+
+
+# ---------------------------------------------------------------- the prompts
+
+
+def _choice(title: str, value: str):
+    import questionary
+
+    return questionary.Choice(title=title, value=value)
+
+
+def _ask_question(q, default: str) -> str:
+    return _prompt("select", q.text, choices=[_choice(o.label, o.id) for o in q.options], default=default,
+                   instruction=f"({q.help})" if q.help else None)
+
+
+def _review(qs, values: dict[str, str]) -> str:
+    """The review screen: returns DONE or the id of the question to change."""
+    width = max(len(qs.get(qid).text) for qid in values)
+    choices = [_choice("Looks good — recommend", DONE)]
+    for qid, oid in values.items():
+        q = qs.get(qid)
+        choices.append(_choice(f"{q.text.ljust(width)}  {q.option(oid).label}", qid))
+    return _prompt("select", "Review your answers (choose one to change it)", choices=choices, default=DONE,
+                   instruction="(Enter on an answer to change it)")
+
+
+def _interview(qs, given: dict[str, str], engine: _Engine) -> dict[str, str]:
+    """Ask what is missing, then the review screen until the person says it looks good."""
+    remembered = dict(given)
+
+    def ask(q, default):
+        engine.check()
+        return _ask_question(q, default)
+
+    values = _complete(qs, {k: v for k, v in given.items()}, remembered, ask)
+    while True:
+        engine.check()
+        engine.ahead(values)  # compute while the person reads the review screen
+        choice = _review(qs, values)
+        if choice == DONE:
+            return values
+        q = qs.get(choice)
+        values = dict(values)
+        values[q.id] = remembered[q.id] = _ask_question(q, values[q.id])
+        # re-walk: questions that now apply are asked, those that no longer apply are dropped
+        values = _complete(qs, values, remembered, ask)
+
+
+def _defaults(qs, given: dict[str, str]) -> dict[str, str]:
+    return _complete(qs, given, dict(given), lambda q, default: default)
+
+
+# ---------------------------------------------------------------- after the result
+
+
+def answers_yaml(values: dict[str, str], as_of: str | None) -> str:
+    """An answers file that `advisor recommend --answers FILE` and the wizard replay exactly."""
+    import yaml
+
+    replay = "advisor recommend --answers FILE" + (f" --as-of {as_of}" if as_of else "")
+    head = f"# dl-advisor answers (question id: option id). Replay: {replay}\n"
+    return head + yaml.safe_dump(dict(values), sort_keys=False, default_flow_style=False, allow_unicode=True)
+
+
+def _path_problem(text: str) -> str | bool:
+    """questionary validator: True, or the message shown at the prompt."""
+    from pathlib import Path
+
+    if not text.strip():
+        return "Give a file path"
+    p = Path(text.strip()).expanduser()
+    if p.is_dir():
+        return f"{p} is a folder; give a file path"
+    if not (p.parent if str(p.parent) else Path(".")).is_dir():
+        return f"folder {p.parent} does not exist"
+    return True
+
+
+def _ask_path(message: str, default: str) -> str:
+    from pathlib import Path
+
+    while True:
+        path = _prompt("text", message, default=default, validate=_path_problem).strip()
+        if not Path(path).expanduser().exists() or _prompt("confirm", f"{path} exists; overwrite it?", default=False):
+            return path
+        default = path
+
+
+def _report_writer():
+    """advisor.report's writer, if that module exists and offers one; else None (no offer)."""
+    import importlib
+    import importlib.util
+
+    try:
+        if importlib.util.find_spec("advisor.report") is None:
+            return None
+        module = importlib.import_module("advisor.report")
+    except Exception:  # noqa: BLE001 - a broken optional face must not break the wizard
+        return None
+    writer = getattr(module, "write_report", None)
+    return writer if callable(writer) else None
+
+
+REPORT_FORMATS = (("markdown", "Markdown", ".md"), ("html", "HTML", ".html"), ("json", "JSON", ".json"))
+
+
+def _offer_report(rec: dict) -> None:
+    writer = _report_writer()
+    if writer is None or rec.get("prototype") is None:
+        return
+    if not _prompt("confirm", "Write a justification report?", default=False):
+        return
+    fmt = _prompt("select", "Report format", choices=[_choice(label, fid) for fid, label, _ in REPORT_FORMATS],
+                  default="markdown")
+    ext = next(e for fid, _, e in REPORT_FORMATS if fid == fmt)
+    path = _ask_path("Write the report to", f"advisor-report{ext}")
+    written = writer(rec, path, fmt, None)
+    print(f"Report written to {written or path}")
+
+
+def _offer_save(values: dict[str, str], as_of: str | None) -> None:
+    from advisor.files import write_atomic
+
+    if not _prompt("confirm", "Save these answers to a file (to replay with `advisor recommend --answers`)?",
+                   default=False):
+        return
+    path = _ask_path("Save the answers to", ANSWERS_DEFAULT_PATH)
+    written = write_atomic(path, answers_yaml(values, as_of))
+    print(f"Answers saved to {written}; replay with: advisor recommend --answers {written}")
+
+
+# ---------------------------------------------------------------- the command
+
+
+def run(args: argparse.Namespace) -> int:
+    from advisor.dates import parse_date
+    from advisor.output import emit
+    from advisor.questions import load
+
+    qs = load()
+    given = _given(qs, args)
+    as_of = getattr(args, "as_of", None)
+    if as_of is not None:
+        try:
+            parse_date(as_of, month_end=True)
+        except ValueError as exc:
+            raise BadInput(f"--as-of: {exc}") from None
+    yes = bool(getattr(args, "yes", False))
+    terminal = _has_terminal()
+    if not terminal and not yes and _missing(qs, given):
+        raise BadInput(NO_TERMINAL)
+
+    interactive = terminal and not yes
+    if interactive:
+        import questionary  # noqa: F401  (load it before the background work competes for the CPU)
+
+        engine = _Engine(qs, as_of)
+        values = _interview(qs, given, engine)
+        rec = engine.recommend(values)
+    else:
+        from advisor import knowledge as kb
+
+        values = _defaults(qs, given)
+        knowledge = kb.load()
+        rec = _compute(qs, values, kb.catalog(kb.parse_as_of(as_of, knowledge), knowledge))
+
+    from advisor.render import recommendation_text
+
+    emit(("\n" if interactive else "") + recommendation_text(rec))
+    if getattr(args, "save_answers", None):
+        from advisor.files import write_atomic
+
+        written = write_atomic(args.save_answers, answers_yaml(values, as_of))
+        print(f"Answers saved to {written}", file=sys.stderr)
+    if interactive:
+        print()
+        _offer_report(rec)
+        if not getattr(args, "save_answers", None):
+            _offer_save(values, as_of)
+    return 0 if rec["prototype"] is not None else 1
