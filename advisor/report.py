@@ -238,7 +238,7 @@ def build_view(rec: dict, title: str | None = None, extra: dict | None = None) -
         "firmness": _firmness(rec["robustness"], names, label) if ok else None,
         "lifecycle": _lifecycle(rec, cat),
         "warnings": rec["warnings"],
-        "sources": [_source(s) for s in rec["sources"]],
+        "sources": _sources(rec, cat),
         "verification": _verification(rec.get("verification")),
         "chat": _chat((extra or {}).get("chat")),
         "notes": [{"key": str(k), "value": str(v)} for k, v in sorted((extra or {}).items(), key=lambda kv: str(kv[0]))
@@ -413,6 +413,21 @@ def _lifecycle(rec: dict, cat) -> list[dict]:
 def _source(s: dict) -> dict:
     ref = s["ref"]
     return {**s, "url": ref if re.match(r"^https?://", ref) else None}
+
+
+def _sources(rec: dict, cat) -> dict:
+    """The reference list: the sources behind the pair and the bridge in full, those cited only for
+    the runners-up in short (id and link)."""
+    every = [_source(s) for s in rec["sources"]]
+    main_ids: set[str] = set()
+    if rec["prototype"] is not None and cat is not None:
+        for sid in (rec["prototype"]["id"], rec["deployment"]["id"]):
+            if sid in cat.subjects:
+                main_ids |= set(cat.subjects[sid].sources)
+        main_ids |= set(rec["bridge"]["sources"])
+    else:
+        main_ids = {s["id"] for s in every}
+    return {"main": [s for s in every if s["id"] in main_ids], "others": [s for s in every if s["id"] not in main_ids]}
 
 
 def _verification(v) -> dict | None:

@@ -106,11 +106,23 @@ def test_markdown_content(mini_kb):
     assert "**Does it apply here? No.** A native route (alpha2web)" in text
     # firmness in words with the smallest flip named by names, not ids
     assert "**Firm.**" in text
-    assert "“Azure support” rises from 0 to 2.7, Beta + RuntimeWeb becomes the pick." in text
     # lifecycle warnings, the knowledge date and the sources
     assert "- ⚠ The bridge alpha2web -> RuntimeWeb loader is experimental." in text
     assert "knowledge dated 2026-10-01" in text
     assert "[Showdown charts](https://example.org/charts), 2018-06-26" in text
+
+
+def test_firmness_in_words_names_the_flip():
+    rb = {"firmness": "leaning", "stays_first": 0.634, "prototype_stays_first": 0.9, "deployment_stays_first": 0.7,
+          "samples": 400, "sigma": 0.25,
+          "smallest_flip": {"side": "deployment", "criterion": "onnx_import", "from": 1.0, "to": 0.35,
+                            "change": 0.65, "new_pick": "beta + rt-web"}}
+    f = report._firmness(rb, {"beta": "Beta", "rt-web": "RuntimeWeb"}, lambda c: {"onnx_import": "ONNX import"}[c])
+    assert f["word"] == "leaning" and f["stays_first"] == "63%" and f["sigma"] == "25%"
+    assert "often change it" in f["meaning"]
+    assert f["flip"] == ("The smallest single change that flips it: if the deployment weight of “ONNX import” falls "
+                         "from 1 to 0.35, Beta + RuntimeWeb becomes the pick.")
+    assert report._firmness({**rb, "smallest_flip": None}, {}, str)["flip"] is None
 
 
 def test_markdown_is_deterministic(mini_kb):
