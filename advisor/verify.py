@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import platform
 import tempfile
 from pathlib import Path
 
 from advisor.errors import BadInput, MissingDependency
-from advisor.verify_paths import PATHS, PIP_NAMES, RUNTIMES
+from advisor.verify_paths import PATHS, PIP_NAMES, RUNTIMES, quiet
 
 # Tolerance, per element: |runtime - framework| <= ATOL + RTOL * |framework|.
 # Both sides compute in float32 (scikit-learn in float64 against ONNX's float32). float32's
@@ -64,8 +65,18 @@ def _missing_message(path, runtime, missing: list[str]) -> str:
 
 
 def _pip_name(exc: ImportError, fallback: str) -> str:
+    """What to pip install for an ImportError: its module name, else what its message names
+    (Keras raises ImportError("This requires the tf2onnx module ... `pip install tf2onnx`"))."""
+    import re
+
     name = (getattr(exc, "name", None) or "").split(".")[0]
-    return PIP_NAMES.get(name, name) if name else fallback
+    if name:
+        return PIP_NAMES.get(name, name)
+    said = re.search(r"pip install ([A-Za-z0-9_.\-]+)", str(exc))
+    if said:
+        return said.group(1)
+    named = [pip for module, pip in PIP_NAMES.items() if re.search(rf"\b{re.escape(module)}\b", str(exc))]
+    return named[0] if named else fallback
 
 
 def _require(path, runtime) -> None:
@@ -73,7 +84,8 @@ def _require(path, runtime) -> None:
     missing: list[str] = []
     for module, pip in path.requires + runtime.requires:
         try:
-            importlib.import_module(module)
+            with quiet():  # some frameworks warn on import (paddle about ccache, TensorFlow about CPU flags)
+                importlib.import_module(module)
         except ModuleNotFoundError as exc:
             missing.append(_pip_name(exc, pip))
         except ImportError as exc:  # installed but broken: still one line, no traceback
@@ -94,11 +106,19 @@ def _version(dist: str) -> str | None:
 
 
 def _versions(path, runtime) -> dict:
-    names = ["numpy", "onnx"] + [pip for _, pip in path.requires + runtime.requires]
+    """Installed versions, keyed by what one would pip install (module __version__ when the
+    distribution has another name, e.g. tensorflow-cpu)."""
+    import sys
+
+    pairs = [("numpy", "numpy"), ("onnx", "onnx"), *path.requires, *runtime.requires]
     if path.id == "pytorch":
-        names.append("onnxscript")
-    found = {n: _version(n) for n in dict.fromkeys(names)}
-    return {"python": platform.python_version(), **{n: v for n, v in sorted(found.items()) if v}}
+        pairs.append(("onnxscript", "onnxscript"))
+    found: dict[str, str] = {}
+    for module, pip in pairs:
+        version = _version(pip) or getattr(sys.modules.get(module), "__version__", None)
+        if version:
+            found[pip] = str(version)
+    return {"python": platform.python_version(), **dict(sorted(found.items()))}
 
 
 def _opsets(model) -> dict[str, int]:
@@ -128,6 +148,7 @@ def verify_pair(prototype_id: str, runtime_id: str, *, seed: int = 0, keep: str 
     `keep`: a folder to copy the exported model into, as PROTOTYPE-RUNTIME.onnx.
     """
     path, runtime = _lookup(prototype_id, runtime_id)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ info lines on stderr; set before it loads
     if keep is not None and not Path(keep).expanduser().is_dir():
         raise BadInput(f"--keep {keep}: no such folder; create it or choose another")
     _require(path, runtime)
@@ -187,7 +208,8 @@ def verify_pair(prototype_id: str, runtime_id: str, *, seed: int = 0, keep: str 
                      f"{len(model.graph.node)} nodes")
 
         try:
-            outputs, load_s, infer_s, device = runtime.run(exported.path, exported.feed)
+            with quiet():
+                outputs, load_s, infer_s, device = runtime.run(exported.path, exported.feed)
         except ImportError as exc:
             raise MissingDependency(_missing_message(path, runtime, [_pip_name(exc, runtime.requires[0][1])])) from None
         except Exception as exc:  # noqa: BLE001

@@ -55,22 +55,61 @@ class Runtime:
 
 @contextlib.contextmanager
 def quiet():
-    """Silence the exporters' progress prints, warnings and log lines, so stdout stays ours (JSON)."""
+    """Silence the exporters' progress prints, warnings and log lines, so stdout stays ours (JSON).
+
+    Python-level output is redirected; so are file descriptors 1 and 2, because some exporters
+    print from C++ (paddle2onnx's "[Paddle2ONNX] ..." lines, TensorFlow's logging)."""
     sink = io.StringIO()
     loggers = [logging.getLogger(n) for n in ("torch", "torch.onnx", "torch.export", "torch._dynamo",
                                                "tensorflow", "tf2onnx", "absl", "jax", "jax2onnx", "paddle",
                                                "skl2onnx", "onnxscript")]
     levels = [lg.level for lg in loggers]
-    try:
+    with contextlib.ExitStack() as stack:
         for lg in loggers:
             lg.setLevel(logging.ERROR)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                yield sink
-    finally:
-        for lg, level in zip(loggers, levels):
-            lg.setLevel(level)
+        stack.callback(lambda: [lg.setLevel(level) for lg, level in zip(loggers, levels)])
+        stack.enter_context(_quiet_fds())
+        stack.enter_context(warnings.catch_warnings())
+        warnings.simplefilter("ignore")
+        stack.enter_context(contextlib.redirect_stdout(sink))
+        stack.enter_context(contextlib.redirect_stderr(sink))
+        yield sink
+
+
+@contextlib.contextmanager
+def _quiet_fds():
+    import os
+    import sys
+    import tempfile
+
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        saved = [os.dup(1), os.dup(2)]
+    except (OSError, ValueError, AttributeError):  # no real descriptors (embedded use): nothing to do
+        yield
+        return
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            _flush_c_stdio()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+def _flush_c_stdio() -> None:
+    """Flush C's stdio buffers into the sink before the descriptors are restored."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError, TypeError):
+        pass
 
 
 def _image_input(seed: int, nhwc: bool = False):
@@ -204,14 +243,16 @@ def export_tensorflow(workdir: Path, seed: int) -> Exported:
     import tensorflow as tf
     import tf2onnx
 
+    # numpy arrays, not eager tf.constants: traced into the graph as Const nodes. (Captured eager
+    # tensors become extra graph inputs that tf2onnx 1.17 on TensorFlow 2.21 leaves unfed.)
     rng = np.random.default_rng(seed)
-    w = tf.constant(rng.normal(0, 0.3, (3, 3, CHANNELS, 8)).astype(np.float32))
-    mean = tf.constant(rng.uniform(-0.5, 0.5, 8).astype(np.float32))
-    var = tf.constant(rng.uniform(0.5, 2.0, 8).astype(np.float32))
-    gamma = tf.constant(rng.uniform(0.5, 1.5, 8).astype(np.float32))
-    beta = tf.constant(rng.uniform(-0.2, 0.2, 8).astype(np.float32))
-    dense = tf.constant(rng.normal(0, 0.3, (8, 10)).astype(np.float32))
-    bias = tf.constant(rng.normal(0, 0.1, 10).astype(np.float32))
+    w = rng.normal(0, 0.3, (3, 3, CHANNELS, 8)).astype(np.float32)
+    mean = rng.uniform(-0.5, 0.5, 8).astype(np.float32)
+    var = rng.uniform(0.5, 2.0, 8).astype(np.float32)
+    gamma = rng.uniform(0.5, 1.5, 8).astype(np.float32)
+    beta = rng.uniform(-0.2, 0.2, 8).astype(np.float32)
+    dense = rng.normal(0, 0.3, (8, 10)).astype(np.float32)
+    bias = rng.normal(0, 0.1, 10).astype(np.float32)
     spec = [tf.TensorSpec((BATCH, SIZE, SIZE, CHANNELS), tf.float32, name="input")]
 
     @tf.function(input_signature=spec)
@@ -230,7 +271,7 @@ def export_tensorflow(workdir: Path, seed: int) -> Exported:
     return Exported(
         path=path, feed=x, reference=reference, model=TF_MODEL, exporter="tf2onnx.convert.from_function",
         export_s=export_s,
-        steps=[f"built {TF_MODEL} in TensorFlow {tf.__version__} with seed {seed}",
+        steps=[f"built a small model in TensorFlow {tf.__version__} with seed {seed}: {TF_MODEL}",
                f"ran it in TensorFlow on a seeded input ({_shape(x)}, NHWC, float32)",
                f"converted it with tf2onnx {tf2onnx.__version__} in {export_s:.2f} s"],
     )
@@ -270,7 +311,7 @@ def export_keras(workdir: Path, seed: int) -> Exported:
     return Exported(
         path=path, feed=x, reference=reference, model=KERAS_MODEL, exporter=f"keras Model.export(format='onnx'), {backend} backend",
         export_s=export_s,
-        steps=[f"built {KERAS_MODEL} in Keras {keras.__version__} ({backend} backend) with seed {seed}; "
+        steps=[f"built a small model in Keras {keras.__version__} ({backend} backend) with seed {seed}: {KERAS_MODEL}; "
                "randomised batch-norm statistics",
                f"ran it in Keras (training=False) on a seeded input ({_shape(x)}, float32)",
                f"exported it with Model.export(format='onnx') in {export_s:.2f} s"],
@@ -311,7 +352,7 @@ def export_paddlepaddle(workdir: Path, seed: int) -> Exported:
     return Exported(
         path=workdir / "model.onnx", feed=x, reference=reference, model=PADDLE_MODEL,
         exporter="paddle.onnx.export (paddle2onnx)", export_s=export_s,
-        steps=[f"built {PADDLE_MODEL} in PaddlePaddle {paddle.__version__} with seed {seed}; "
+        steps=[f"built a small CNN in PaddlePaddle {paddle.__version__} with seed {seed}: {PADDLE_MODEL}; "
                "randomised batch-norm statistics; model.eval()",
                f"ran it in PaddlePaddle on a seeded input ({_shape(x)}, float32)",
                f"exported it with paddle.onnx.export (paddle2onnx {paddle2onnx.__version__}) in {export_s:.2f} s"],
@@ -321,7 +362,7 @@ def export_paddlepaddle(workdir: Path, seed: int) -> Exported:
 # ---------------------------------------------------------------------------------------------
 # JAX -> jax2onnx
 
-JAX_MODEL = "jax function: conv 3x3 (3->8) + batch norm + ReLU, mean pool, dense (8->10)"
+JAX_MODEL = "a jax.numpy function: conv 3x3 (3->8) + batch norm + ReLU, mean pool, dense (8->10)"
 
 
 def export_jax(workdir: Path, seed: int) -> Exported:
@@ -351,7 +392,7 @@ def export_jax(workdir: Path, seed: int) -> Exported:
     export_s = time.perf_counter() - start
     return Exported(
         path=path, feed=x, reference=reference, model=JAX_MODEL, exporter="jax2onnx.to_onnx", export_s=export_s,
-        steps=[f"built {JAX_MODEL} in JAX {jax.__version__} with seed {seed}",
+        steps=[f"built a small model in JAX {jax.__version__} with seed {seed}: {JAX_MODEL}",
                f"ran it in JAX on a seeded input ({_shape(x)}, float32)",
                f"converted it with jax2onnx.to_onnx in {export_s:.2f} s"],
     )
