@@ -227,9 +227,9 @@ def build_view(rec: dict, title: str | None = None, extra: dict | None = None) -
         "answers": _answers(rec, questions),
         "weights": _weights(rec, questions, label),
         "needs": _needs(rec["needs"]),
-        "carried": {side: _carried(rankings[side], label) for side, _ in SIDES} if ok else {},
-        "edge": {side: _edge(rankings[side], label) for side, _ in SIDES} if ok else {},
-        "runners_up": {side: _runners_up(rankings[side], ok) for side, _ in SIDES},
+        "carried": {side: _carried(rankings[side], rec[side]["id"], label) for side, _ in SIDES} if ok else {},
+        "edge": {side: _edge(rankings[side], rec[side]["id"], label) for side, _ in SIDES} if ok else {},
+        "runners_up": {side: _runners_up(rankings[side], side, rec, label) for side, _ in SIDES},
         "side_titles": dict(SIDES),
         "alternatives": [{**a, "route": _route_text(a, names)} for a in rec["alternatives"]],
         "showdown_argument": SHOWDOWN_ARGUMENT,
@@ -326,28 +326,34 @@ def _needs(needs: dict) -> list[str]:
     return out
 
 
-def _carried(ranking: list[dict], label) -> list[dict]:
+def _entry(ranking: list[dict], pick_id: str) -> dict | None:
+    return next((r for r in ranking if r["id"] == pick_id), None)
+
+
+def _carried(ranking: list[dict], pick_id: str, label) -> list[dict]:
     """The pick's criteria by weight x value (its share of the pick's support), largest first."""
-    if not ranking:
+    pick = _entry(ranking, pick_id)
+    if pick is None:
         return []
     rows = [
         {"id": c, "label": label(c), "weight": v["weight"], "value": v["value"], "product": v["weight"] * v["value"],
          "known": v["known"]}
-        for c, v in ranking[0]["contributions"].items()
+        for c, v in pick["contributions"].items()
         if v["weight"] > 0
     ]
     rows.sort(key=lambda r: (-round(r["product"], 9), r["id"]))
     return rows
 
 
-def _edge(ranking: list[dict], label) -> dict | None:
-    """Where the pick beats the runner-up: weight x (value - runner-up's value), largest first."""
-    if len(ranking) < 2:
+def _edge(ranking: list[dict], pick_id: str, label) -> dict | None:
+    """Where the pick beats the best other candidate: weight x (value - its value), largest first."""
+    pick = _entry(ranking, pick_id)
+    other = next((r for r in ranking if r["id"] != pick_id), None)
+    if pick is None or other is None:
         return None
-    best, second = ranking[0], ranking[1]
     rows = []
-    for c, v in best["contributions"].items():
-        o = second["contributions"].get(c)
+    for c, v in pick["contributions"].items():
+        o = other["contributions"].get(c)
         if o is None or v["weight"] <= 0:
             continue
         margin = v["weight"] * (v["value"] - o["value"])
@@ -355,17 +361,48 @@ def _edge(ranking: list[dict], label) -> dict | None:
             rows.append({"label": label(c), "weight": v["weight"], "value": v["value"], "other": o["value"],
                          "margin": margin, "id": c})
     rows.sort(key=lambda r: (-round(r["margin"], 9), r["id"]))
-    return {"name": second["name"], "rows": rows[:3]}
+    return {"name": other["name"], "rows": rows[:3]}
 
 
-def _runners_up(ranking: list[dict], ok: bool) -> list[dict]:
-    """The runners-up and their biggest gaps; with no pick, the best candidates and their strengths."""
-    if not ok:
+def _gaps(r: dict, pick: dict, label, n: int = 2) -> list[str]:
+    """Where `r` falls furthest behind the pick (the engine's why-not, measured against the pick)."""
+    gaps = []
+    for c, v in r["contributions"].items():
+        b = pick["contributions"].get(c)
+        if b is None:
+            continue
+        loss = v["gap"] - b["gap"]
+        if loss > 1e-9:
+            gaps.append((-loss, c, v, b))
+    gaps.sort(key=lambda g: (g[0], g[1]))
+    return [f"{label(c)}: {round(100 * v['value'])}/100 vs {round(100 * b['value'])}/100 for {pick['name']}"
+            for _, c, v, b in gaps[:n]]
+
+
+def _runners_up(ranking: list[dict], side: str, rec: dict, label) -> list[dict]:
+    """The runners-up and their biggest gaps against the pick; with no pick, the best candidates and their
+    strengths. A candidate that ranks above the pick on its own side lost on the pair (the bridge)."""
+    if rec["prototype"] is None:
         return [{"name": r["name"], "rank": r["rank"], "score": r["score"], "status": r["status"],
                  "why_not": r["reasons"]} for r in ranking[:RUNNERS_UP]]
-    return [{"name": r["name"], "rank": r["rank"], "score": r["score"], "status": r["status"],
-             "why_not": r["why_not"] or ["close behind: no single criterion stands out"]}
-            for r in ranking[1:1 + RUNNERS_UP]]
+    pick = _entry(ranking, rec[side]["id"])
+    out = []
+    for r in [r for r in ranking if r["id"] != rec[side]["id"]][:RUNNERS_UP]:
+        if pick is not None and r["score"] >= pick["score"]:
+            partner = rec["deployment"] if side == "prototype" else rec["prototype"]
+            pair = (r["id"], partner["id"]) if side == "prototype" else (partner["id"], r["id"])
+            alt = next((a for a in rec["alternatives"] if (a["prototype"], a["deployment"]) == pair), None)
+            if alt is not None:
+                why = [f"it ranks above {pick['name']} on its own, but paired with {partner['name']} it scores "
+                       f"{num(alt['score'])} against {num(rec['pair_score'])} for the pick (the bridge counts)"]
+            else:
+                why = [f"it ranks above {pick['name']} on its own, but its pair with {partner['name']} scores lower "
+                       "than the pick's (a weaker or missing bridge)"]
+        else:
+            why = _gaps(r, pick, label) if pick is not None else r["why_not"]
+        out.append({"name": r["name"], "rank": r["rank"], "score": r["score"], "status": r["status"],
+                    "why_not": why or ["close behind: no single criterion stands out"]})
+    return out
 
 
 def _firmness(rb: dict, names: dict, label) -> dict:

@@ -100,9 +100,9 @@ def test_markdown_content(mini_kb):
     assert "run it through RuntimeWeb's `javascript` API" in text
     # answers, the weights they produced and who moved them
     assert "| A web browser (`browser`) | given |" in text
-    assert "| Fit for the target | 3 | 3 | — |" in text
+    assert re.search(r"\| Fit for the target \| [\d.]+ \| 3 \| (—|target=browser \(\+[\d.]+\)) \|", text)
     # runners-up with their biggest gap, the Showdown's argument and whether it applies
-    assert "#2 **Beta** (70.6/100): Sym/Dyn graph building: 50/100 vs 100/100 for Alpha" in text
+    assert re.search(r"#2 \*\*Beta\*\* \([\d.]+/100\): Sym/Dyn graph building: 50/100 vs 100/100 for Alpha", text)
     assert "**Does it apply here? No.** A native route (alpha2web)" in text
     # firmness in words with the smallest flip named by names, not ids
     assert "**Firm.**" in text
@@ -520,3 +520,20 @@ def test_every_bridge_step_text_formats():
     for text in texts:
         text.format(**fields)  # raises KeyError/ValueError/IndexError on a stray brace
     assert 'sess.run(None, {"input": x})' in data["load"]["onnxruntime"]["python"].format(**fields)
+
+
+def test_pick_that_is_not_first_on_its_side(mini_kb):
+    """The pair wins on the bridge: the pick can rank below another candidate on its own side. The report
+    must then explain the pick's own criteria and why the higher-ranked one lost, not the #1's."""
+    rec = _rec("2026-10", ["sector=industry"])
+    gamma = next(r for r in rec["prototype_ranking"] if r["id"] == "gamma")
+    rec["prototype"] = {k: gamma[k] for k in ("id", "name", "score", "status", "reasons")}
+    rec["alternatives"] = [{"prototype": "alpha", "deployment": "rt-one", "bridge": "onnx", "exporter": "torch.onnx",
+                            "score": 70.0}]
+    text = report.render(rec, "markdown")
+    assert "Prototyping framework, Gamma:" in text
+    assert "| Scalability | 2.5 | 1 | 2.5 |" in text  # Gamma's own value, not Alpha's 0.6
+    assert "Its edge over Alpha: Scalability 1 vs 0.6 at weight 2.5" in text
+    assert ("- #1 **Alpha** (81.2/100): it ranks above Gamma on its own, but paired with RuntimeOne it scores 70 "
+            "against 75 for the pick (the bridge counts).") in text
+    assert "#2 **Gamma**" not in text  # the pick is not its own runner-up
