@@ -26,12 +26,18 @@ ANSWERS_DEFAULT_PATH = "advisor-answers.yaml"
 # ---------------------------------------------------------------- the one place questionary is called
 
 
-def _prompt(kind: str, message: str, **kwargs):
-    """Ask one questionary prompt (select, confirm, text). Ctrl-C propagates; EOF is a clear error."""
+def _prompt(kind: str, message: str, on_shown=None, **kwargs):
+    """Ask one questionary prompt (select, confirm, text). Ctrl-C propagates; EOF is a clear error.
+
+    `on_shown()` is called once the prompt is on the screen (to start background work then).
+    """
     import questionary
 
+    question = getattr(questionary, kind)(message, **kwargs)
+    if on_shown is not None:
+        question.application.after_render += lambda app: on_shown()
     try:
-        answer = getattr(questionary, kind)(message, **kwargs).unsafe_ask()
+        answer = question.unsafe_ask()
     except EOFError:
         raise BadInput(INPUT_ENDED) from None
     if answer is None:  # questionary returns None only when the prompt was cancelled
@@ -106,21 +112,29 @@ class _Engine:
 
     def __init__(self, qs, as_of: str | None):
         self.qs = qs
-        self.catalog = _Background(_load_catalog, as_of)
+        self.as_of = as_of
+        self.catalog: _Background | None = None
         self._ahead: dict[tuple, _Background] = {}
+
+    def start(self) -> None:
+        """Start loading (idempotent): called once the first question is on the screen."""
+        if self.catalog is None:
+            self.catalog = _Background(_load_catalog, self.as_of)
 
     def check(self) -> None:
         """Fail as soon as the background loading found the knowledge or --as-of unusable."""
-        error = self.catalog.failed()
+        error = self.catalog.failed() if self.catalog is not None else None
         if error is not None:
             raise error
 
     def ahead(self, values: dict[str, str]) -> None:
+        self.start()
         key = tuple(values.items())
         if key not in self._ahead:
             self._ahead = {key: _Background(_compute, self.qs, dict(values), self.catalog)}
 
     def recommend(self, values: dict[str, str]) -> dict:
+        self.start()
         task = self._ahead.get(tuple(values.items()))
         return task.result() if task is not None else _compute(self.qs, values, self.catalog)
 
@@ -181,19 +195,20 @@ def _choice(title: str, value: str):
     return questionary.Choice(title=title, value=value)
 
 
-def _ask_question(q, default: str) -> str:
-    return _prompt("select", q.text, choices=[_choice(o.label, o.id) for o in q.options], default=default,
-                   instruction=f"({q.help})" if q.help else None)
+def _ask_question(q, default: str, on_shown=None) -> str:
+    return _prompt("select", q.text, on_shown=on_shown, choices=[_choice(o.label, o.id) for o in q.options],
+                   default=default, instruction=f"({q.help})" if q.help else None)
 
 
-def _review(qs, values: dict[str, str]) -> str:
+def _review(qs, values: dict[str, str], on_shown=None) -> str:
     """The review screen: returns DONE or the id of the question to change."""
     width = max(len(qs.get(qid).text) for qid in values)
     choices = [_choice("Looks good — recommend", DONE)]
     for qid, oid in values.items():
         q = qs.get(qid)
         choices.append(_choice(f"{q.text.ljust(width)}  {q.option(oid).label}", qid))
-    return _prompt("select", "Review your answers (choose one to change it)", choices=choices, default=DONE,
+    return _prompt("select", "Review your answers (choose one to change it)", on_shown=on_shown,
+                   choices=choices, default=DONE,
                    instruction="(Enter on an answer to change it)")
 
 
@@ -203,13 +218,12 @@ def _interview(qs, given: dict[str, str], engine: _Engine) -> dict[str, str]:
 
     def ask(q, default):
         engine.check()
-        return _ask_question(q, default)
+        return _ask_question(q, default, on_shown=engine.start)
 
     values = _complete(qs, {k: v for k, v in given.items()}, remembered, ask)
     while True:
         engine.check()
-        engine.ahead(values)  # compute while the person reads the review screen
-        choice = _review(qs, values)
+        choice = _review(qs, values, on_shown=lambda: engine.ahead(values))  # compute while they read
         if choice == DONE:
             return values
         q = qs.get(choice)
