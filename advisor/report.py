@@ -245,7 +245,7 @@ def build_view(rec: dict, title: str | None = None, extra: dict | None = None) -
                   if k != "chat" and v is not None and not isinstance(v, (dict, list))],
     }
     view["radar"] = _radar(view["showdown"])
-    view["bars"] = _bars(view["carried"]) if ok else None
+    view["bars"] = _bars(view["carried"], {"prototype": p["name"], "deployment": d["name"]}) if ok else None
     return view
 
 
@@ -580,7 +580,7 @@ def _radar(showdown: dict) -> dict | None:
             "legend_x": "420", "legend_text_x": "438"}
 
 
-def _bars(carried: dict) -> dict | None:
+def _bars(carried: dict, names: dict | None = None) -> dict | None:
     """Horizontal bars: for each criterion of the pick, weight (light) and weight x value (solid)."""
     rows = [(side, r) for side, _ in SIDES for r in carried.get(side, [])]
     if not rows:
@@ -593,7 +593,7 @@ def _bars(carried: dict) -> dict | None:
         if not items:
             continue
         y += head
-        group = {"title": title, "y": _f(y - 9), "bars": []}
+        group = {"title": f"{title}: {names[side]}" if names else title, "y": _f(y - 9), "bars": []}
         for r in items:
             group["bars"].append({
                 "label": r["label"], "y": _f(y), "ty": _f(y + bar_h - 4),
