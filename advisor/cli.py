@@ -58,9 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("wizard", "advisor.wizard:run", "ask the questions in the terminal, then recommend")
+    p.description = ("Ask the questions in the terminal (answers from --answers/--set are pre-filled and not asked), "
+                     "review and change them, then recommend. Ctrl-C aborts (exit 130).")
     _answers_options(p)
-    p.add_argument("--yes", action="store_true", help="take defaults for every unanswered question without asking")
-    p.add_argument("--save-answers", metavar="FILE", help="write the final answers to FILE (YAML)")
+    p.add_argument("--yes", action="store_true",
+                   help="take defaults for every unanswered question without asking (works without a terminal)")
+    p.add_argument("--save-answers", metavar="FILE",
+                   help="write the final answers to FILE (YAML; `advisor recommend --answers FILE` replays them)")
 
     p = command("recommend", "advisor.commands:recommend", "recommend a prototyping framework + deployment runtime pair")
     _answers_options(p)
