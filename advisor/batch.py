@@ -263,15 +263,19 @@ def evaluate(survey: Survey, questions, cat, progress=None) -> Outcome:
 # ---------------------------------------------------------------- writing
 
 
+def _csv_text(text: str) -> str:
+    """One text cell, quoted as the csv module's QUOTE_MINIMAL would."""
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def _csv_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return json.dumps(value)
-    text = str(value)
-    if any(ch in text for ch in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+    return _csv_text(str(value))
 
 
 def columns(survey: Survey, questions) -> list[str]:
@@ -291,15 +295,14 @@ def render(survey: Survey, questions, outcome: Outcome, fmt: str) -> bytearray:
     if fmt == "json":
         frags = [json.dumps({c: combo[c] for c in tail_cols}, ensure_ascii=False)[1:] for combo in outcome.combos]
         heads = [json.dumps(c, ensure_ascii=False) + ": " for c in survey.passthrough]
+        cells = [lambda v, h=h: h + json.dumps(v, ensure_ascii=False) + ", " for h in heads]
         out += b"["
         for start in range(0, len(keep), CHUNK):
             sl = keep[start:start + CHUNK]
-            lines = [
-                "{" + "".join(h + json.dumps(v, ensure_ascii=False) + ", " for h, v in zip(heads, vals))
-                + f'"row": {r}, ' + frags[k]
-                for r, k, *vals in zip(survey.rows[sl].tolist(), outcome.row_combo[sl].tolist(),
-                                       *(col[sl].tolist() for col in columns_of))
-            ]
+            rendered = [[cell(v) for v in col[sl].tolist()] for cell, col in zip(cells, columns_of)]
+            pre = ["".join(parts) for parts in zip(*rendered)] if rendered else [""] * len(sl)
+            frag_of = [frags[k] for k in outcome.row_combo[sl].tolist()]
+            lines = [f'{{{p}"row": {r}, {f}' for p, r, f in zip(pre, survey.rows[sl].tolist(), frag_of)]
             out += (("\n" if start == 0 else ",\n") + ",\n".join(lines)).encode("utf-8")
         out += b"\n]\n"
         return out
@@ -307,12 +310,10 @@ def render(survey: Survey, questions, outcome: Outcome, fmt: str) -> bytearray:
     out += (",".join(_csv_cell(c) for c in columns(survey, questions)) + "\n").encode("utf-8")
     for start in range(0, len(keep), CHUNK):
         sl = keep[start:start + CHUNK]
-        lines = [
-            "".join(_csv_cell(v) + "," for v in vals) + f"{r}," + frags[k] + "\n"
-            for r, k, *vals in zip(survey.rows[sl].tolist(), outcome.row_combo[sl].tolist(),
-                                   *(col[sl].tolist() for col in columns_of))
-        ]
-        out += "".join(lines).encode("utf-8")
+        rendered = [[_csv_text(v) + "," for v in col[sl].tolist()] for col in columns_of]
+        pre = ["".join(parts) for parts in zip(*rendered)] if rendered else [""] * len(sl)
+        frag_of = [frags[k] for k in outcome.row_combo[sl].tolist()]
+        out += "".join([f"{p}{r},{f}\n" for p, r, f in zip(pre, survey.rows[sl].tolist(), frag_of)]).encode("utf-8")
     return out
 
 

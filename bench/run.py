@@ -57,7 +57,13 @@ def advisor_command() -> tuple[list[str], str, str]:
 
 
 def knowledge_env(advisor: list[str], cwd: Path) -> tuple[dict, str]:
-    """The real knowledge when `advisor kb check` passes; else the test fixture."""
+    """ADVISOR_KNOWLEDGE when set; else the real knowledge when `advisor kb check` passes; else the test fixture."""
+    if os.environ.get("ADVISOR_KNOWLEDGE"):
+        env = dict(os.environ)
+        check = subprocess.run(advisor + ["kb", "check"], cwd=cwd, env=env, capture_output=True, text=True)
+        if check.returncode != 0:
+            raise SystemExit(f"ADVISOR_KNOWLEDGE={env['ADVISOR_KNOWLEDGE']}: {check.stderr.strip()}")
+        return env, "ADVISOR_KNOWLEDGE=" + check.stdout.strip()
     env = {k: v for k, v in os.environ.items() if k != "ADVISOR_KNOWLEDGE"}
     check = subprocess.run(advisor + ["kb", "check"], cwd=cwd, env=env, capture_output=True, text=True)
     if check.returncode == 0:

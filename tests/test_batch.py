@@ -87,17 +87,19 @@ def test_every_row_equals_advisor_recommend(cli, tmp_path, any_kb, as_of):
 
 def test_columns_rows_and_passthrough(cli, tmp_path, mini_kb):
     # a blank line, a fully empty row and a quoted two-line name: row numbers stay the spreadsheet's
-    survey = write(tmp_path / "s.csv", 'id,name,target,language\n1,"Ann\nSmith",server,python\n\n2,"O\'Neil, Bo",,\n,,,\n')
+    survey = write(tmp_path / "s.csv", 'id,name,target,language\n1,"Ann\nSmith",server,python\n\n2,"O\'Neil, Bo",,\n,,,\n'
+                   '3,"Zoe ""Z"" Ng",desktop,cpp\n')
     res = cli("batch", survey, "-o", tmp_path / "out.csv")
     assert res.code == 0, res.err
     text = (tmp_path / "out.csv").read_text()
     header = text.splitlines()[0].split(",")
     assert header == ["id", "name", "row", *QUESTION_IDS, *batch.RESULT_COLUMNS]
     rows = read_csv(tmp_path / "out.csv")
-    assert [(r["id"], r["name"], r["row"]) for r in rows] == [("1", "Ann\nSmith", "2"), ("2", "O'Neil, Bo", "4")]
+    assert [(r["id"], r["name"], r["row"]) for r in rows] == [
+        ("1", "Ann\nSmith", "2"), ("2", "O'Neil, Bo", "4"), ("3", 'Zoe "Z" Ng', "6")]
     # defaults filled in; a question that does not apply stays empty
     assert rows[1]["sector"] == "academia" and rows[1]["target"] == "server" and rows[1]["mobile_os"] == ""
-    assert "2 rows, 2 empty ignored" in res.err
+    assert "3 rows, 2 empty ignored" in res.err
 
 
 def test_invalid_rows_are_listed_and_nothing_is_written(cli, tmp_path, mini_kb):
