@@ -114,8 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("verify", "advisor.verify:run", "prove the bridge here: export a small model, run it in the runtime, compare")
     _answers_options(p)
-    p.add_argument("--prototype", metavar="ID", help="prototyping framework (default: the recommended one)")
-    p.add_argument("--runtime", metavar="ID", help="deployment runtime (default: the recommended one; "
+    p.add_argument("--prototype", metavar="ID", help="pytorch, sklearn, tensorflow, keras, paddlepaddle or jax "
+                   "(default: the recommended one)")
+    p.add_argument("--runtime", metavar="ID", help="onnxruntime or openvino (default: the recommended one; "
                    "onnxruntime when only --prototype is given)")
     p.add_argument("--seed", type=int, default=0, help="seed for the model and its input (default 0)")
     p.add_argument("--keep", metavar="DIR", help="keep the exported ONNX file in DIR (as PROTOTYPE-RUNTIME.onnx)")

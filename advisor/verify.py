@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from advisor.errors import BadInput, MissingDependency
-from advisor.verify_paths import PATHS, PIP_NAMES, RUNTIMES, quiet
+from advisor.verify_paths import PATHS, PIP_NAMES, RUNTIMES, ExportFailed, quiet
 
 # Tolerance, per element: |runtime - framework| <= ATOL + RTOL * |framework|.
 # Both sides compute in float32 (scikit-learn in float64 against ONNX's float32). float32's
@@ -188,7 +188,10 @@ def verify_pair(prototype_id: str, runtime_id: str, *, seed: int = 0, keep: str 
         except ImportError as exc:  # an exporter's own optional dependency (e.g. tf2onnx under Keras)
             raise MissingDependency(_missing_message(path, runtime, [_pip_name(exc, path.requires[0][1])])) from None
         except Exception as exc:  # noqa: BLE001 - the exporter failing here is the finding
-            return _fail(result, "export", f"{path.name} could not export the model to ONNX: {_short(exc)}")
+            result["notes"] = list(getattr(exc, "notes", []))
+            result["steps"].extend(f"note: {n}" for n in result["notes"])
+            message = str(exc) if isinstance(exc, ExportFailed) else _short(exc)
+            return _fail(result, "export", f"{path.name} could not export the model to ONNX: {message}")
         result.update(exporter=exported.exporter, model=exported.model, export_s=round(exported.export_s, 4))
         result["notes"] = list(exported.notes)
         steps.extend(exported.steps)
@@ -278,7 +281,7 @@ def render_text(r: dict) -> str:
         )
     else:
         lines += para(
-            f"{r['message']} With these versions ({versions}) the bridge does not hold as checked. Try the "
+            f"{r['message'].rstrip('.')}. With these versions ({versions}) the bridge does not hold as checked. Try the "
             "versions the exporter and runtime document as tested together, another opset, or the "
             "recommendation's alternative route; `--format json` gives the figures for a bug report."
         )

@@ -174,15 +174,15 @@ def export_pytorch(workdir: Path, seed: int) -> Exported:
                                   input_names=["input"], output_names=["output"])
             export_s = time.perf_counter() - start
             break
-        except ImportError:
-            raise
         except Exception as exc:  # noqa: BLE001 - an exporter failure is a finding, reported below
+            if isinstance(exc, ImportError) and not dynamo:
+                raise  # the TorchScript exporter needs only torch and onnx: say what to install
             last_error = exc
             if dynamo:
                 notes.append(f"the dynamo exporter failed ({type(exc).__name__}: {_first_line(exc)}), "
-                             "so the TorchScript exporter (dynamo=False) was used")
+                             "so the TorchScript exporter (dynamo=False) was tried")
     else:
-        raise ExportFailed(f"torch.onnx.export failed: {type(last_error).__name__}: {_first_line(last_error)}")
+        raise ExportFailed(f"torch.onnx.export failed: {type(last_error).__name__}: {_first_line(last_error)}", notes)
     exporter = "torch.onnx.export (dynamo exporter)" if dynamo else "torch.onnx.export (TorchScript exporter, dynamo=False)"
     return Exported(
         path=path, feed=x, reference=reference, model=TORCH_MODEL, exporter=exporter, export_s=export_s,
@@ -458,6 +458,10 @@ PIP_NAMES = {"torch": "torch", "onnx": "onnx", "onnxscript": "onnxscript", "onnx
 
 class ExportFailed(Exception):
     """The exporter ran and failed: a finding about this machine, not a crash of ours."""
+
+    def __init__(self, message: str, notes: list[str] | None = None):
+        super().__init__(message)
+        self.notes = list(notes or [])
 
 
 def importable(name: str) -> bool:

@@ -141,6 +141,23 @@ def test_float32_rounding_noise_is_within_tolerance(monkeypatch):
     assert verify.verify_pair("sklearn", "onnxruntime")["ok"] is True
 
 
+def test_an_exporter_that_fails_is_a_failed_check_not_a_crash(cli, monkeypatch):
+    need("torch")
+    import torch
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("Unsupported: aten::frobnicate" if kwargs.get("dynamo") else "no symbolic for frobnicate")
+
+    monkeypatch.setattr(torch.onnx, "export", refuse)
+    r = verify.verify_pair("pytorch", "onnxruntime")
+    assert r["ok"] is False and r["failed_at"] == "export" and r["opset"] is None
+    assert "no symbolic for frobnicate" in r["message"]
+    assert any("dynamo exporter failed" in n and "frobnicate" in n for n in r["notes"])
+    json.dumps(r, allow_nan=False)
+    res = cli("verify", "--prototype", "pytorch", "--format", "json")
+    assert res.code == 1 and json.loads(res.out)["failed_at"] == "export" and "Traceback" not in res.err
+
+
 def test_a_runtime_that_cannot_load_the_model_is_a_failed_check(monkeypatch):
     need("skl2onnx")
     real = RUNTIMES["onnxruntime"]
@@ -293,6 +310,7 @@ def test_cli_json_and_text(cli, sklearn_run):
     assert res.code == 0
     data = json.loads(res.out)
     assert FIELDS <= set(data) and data["ok"] is True and data["opset"] == sklearn_run["opset"]
+    json.dumps(data, allow_nan=False)  # strict JSON: no NaN or Infinity anywhere
     res = cli("verify", "--prototype", "sklearn")
     assert res.code == 0
     assert res.out.startswith("Verify scikit-learn -> ONNX (opset ")
@@ -315,3 +333,17 @@ def test_importing_verify_imports_no_framework(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(root)}, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_verify_extra_is_what_the_missing_package_line_promises():
+    from importlib import metadata
+
+    try:
+        requires = metadata.requires("dl-advisor") or []
+    except metadata.PackageNotFoundError:
+        if INSTALLED:
+            raise
+        pytest.skip("dl-advisor is not installed here (./scripts/test installs it)")
+    extra = {re.split(r"[<>=!~ ;\[]", r)[0].lower() for r in requires if 'extra == "verify"' in r}
+    assert extra == set(verify.VERIFY_EXTRA)
+    assert "torch" not in extra  # the user's own framework install is theirs
