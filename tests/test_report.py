@@ -194,6 +194,7 @@ def test_html_pair_escaping_and_self_contained(mini_kb, tmp_path):
     assert len(svgs) == 2
     assert {"Support & community", "API & internals", "Platform"} <= set(tree.text["svg"].split("\n")) | {
         s.strip() for s in tree.text["svg"].splitlines()}
+    assert "Prototyping framework: Alpha" in tree.text["svg"] and "Deployment runtime: RuntimeOne" in tree.text["svg"]
     polygons = [a for t, a in tree.tags if t == "polygon"]
     assert sum(1 for a in polygons if a.get("fill", "none") != "none") == 2  # Alpha and Gamma
     rects = [a for t, a in tree.tags if t == "rect" and a.get("fill") == "#1f6fb2"]
