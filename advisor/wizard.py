@@ -100,10 +100,10 @@ def _load_catalog(as_of: str | None):
 
 
 def _compute(qs, values: dict[str, str], catalog) -> dict:
+    cat = catalog.result() if isinstance(catalog, _Background) else catalog  # (it imported the engine)
     from advisor import answers as answers_mod
     from advisor.engine import recommend
 
-    cat = catalog.result() if isinstance(catalog, _Background) else catalog
     return recommend(answers_mod.resolve(qs, values), qs, cat).to_json()
 
 
@@ -202,11 +202,10 @@ def _ask_question(q, default: str, on_shown=None) -> str:
 
 def _review(qs, values: dict[str, str], on_shown=None) -> str:
     """The review screen: returns DONE or the id of the question to change."""
-    width = max(len(qs.get(qid).text) for qid in values)
+    width = max(len(qid) for qid in values) + 1  # "target:    Servers or the cloud" fits 80 columns
     choices = [_choice("Looks good — recommend", DONE)]
     for qid, oid in values.items():
-        q = qs.get(qid)
-        choices.append(_choice(f"{q.text.ljust(width)}  {q.option(oid).label}", qid))
+        choices.append(_choice(f"{(qid.replace('_', ' ') + ':').ljust(width)}  {qs.get(qid).option(oid).label}", qid))
     return _prompt("select", "Review your answers (choose one to change it)", on_shown=on_shown,
                    choices=choices, default=DONE,
                    instruction="(Enter on an answer to change it)")
@@ -220,7 +219,7 @@ def _interview(qs, given: dict[str, str], engine: _Engine) -> dict[str, str]:
         engine.check()
         return _ask_question(q, default, on_shown=engine.start)
 
-    values = _complete(qs, {k: v for k, v in given.items()}, remembered, ask)
+    values = _complete(qs, dict(given), remembered, ask)
     while True:
         engine.check()
         choice = _review(qs, values, on_shown=lambda: engine.ahead(values))  # compute while they read
@@ -332,6 +331,9 @@ def run(args: argparse.Namespace) -> int:
             parse_date(as_of, month_end=True)
         except ValueError as exc:
             raise BadInput(f"--as-of: {exc}") from None
+    save_to = getattr(args, "save_answers", None)
+    if save_to is not None and _path_problem(save_to) is not True:  # fail now, not after the questions
+        raise BadInput(f"--save-answers {save_to}: {_path_problem(save_to)}")
     yes = bool(getattr(args, "yes", False))
     terminal = _has_terminal()
     if not terminal and not yes and _missing(qs, given):
@@ -339,7 +341,7 @@ def run(args: argparse.Namespace) -> int:
 
     interactive = terminal and not yes
     if interactive:
-        import questionary  # noqa: F401  (load it before the background work competes for the CPU)
+        import questionary  # noqa: F401  (before the engine: the first question comes first)
 
         engine = _Engine(qs, as_of)
         values = _interview(qs, given, engine)
@@ -354,14 +356,14 @@ def run(args: argparse.Namespace) -> int:
     from advisor.render import recommendation_text
 
     emit(("\n" if interactive else "") + recommendation_text(rec))
-    if getattr(args, "save_answers", None):
+    if save_to is not None:
         from advisor.files import write_atomic
 
-        written = write_atomic(args.save_answers, answers_yaml(values, as_of))
+        written = write_atomic(save_to, answers_yaml(values, as_of))
         print(f"Answers saved to {written}", file=sys.stderr)
     if interactive:
         print()
         _offer_report(rec)
-        if not getattr(args, "save_answers", None):
+        if save_to is None:
             _offer_save(values, as_of)
     return 0 if rec["prototype"] is not None else 1

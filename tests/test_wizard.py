@@ -291,6 +291,8 @@ def test_bad_answers_fail_before_any_question(wiz, asked, tmp_path):
     assert res.code == 2 and "unknown question 'colour'" in res.err
     res = wiz(ENTER * 20, "--as-of", "2018-13")
     assert res.code == 2 and "--as-of" in res.err
+    res = wiz(ENTER * 20, "--save-answers", tmp_path / "no-such-folder" / "a.yaml")
+    assert res.code == 2 and "--save-answers" in res.err and "does not exist" in res.err
     assert asked == []
 
 
