@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from advisor.errors import BadInput
+from advisor.files import load_yaml
 from advisor.knowledge import VOCAB, packaged_dir
 
 NEED_KEYS = {"target": "targets", "os": "os", "language": "languages", "hardware": "hardware"}
@@ -144,7 +145,7 @@ def load(path: str | None = None) -> QuestionSet:
 
     p = Path(path) if path else packaged_dir("prompts") / "questions.yaml"
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = load_yaml(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BadInput(f"{p}: missing; the questions file ships with the package") from None
     except yaml.YAMLError as exc:

@@ -9,9 +9,9 @@ from advisor.knowledge import Subject, packaged_dir
 
 @lru_cache(maxsize=1)
 def _steps() -> dict:
-    import yaml
+    from advisor.files import load_yaml
 
-    return yaml.safe_load((packaged_dir("prompts") / "steps.yaml").read_text(encoding="utf-8"))
+    return load_yaml((packaged_dir("prompts") / "steps.yaml").read_text(encoding="utf-8"))
 
 
 def export_entry(exporter: str) -> dict:
