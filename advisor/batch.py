@@ -153,13 +153,15 @@ class Outcome:
     errors: list[tuple[int, str]]  # (row number, message) of every invalid row, in row order
     given_raw: int = 0  # distinct raw answer rows seen
     pairs: Counter = field(default_factory=Counter)
+    counts: list[int] = field(default_factory=list)  # rows per combination
+    ranked: bool = True  # False when invalid rows stopped it before ranking
 
 
 def _limit_threads():
     """One thread for the native libraries while ranking.
 
     Each ranking is a handful of candidates; OpenMP's thread pool costs far more than the
-    arithmetic (measured on 2 busy cores: 0.1-0.4 s per recommendation with the pool, 6-16 ms
+    arithmetic (measured on 2 busy cores: 50-300 ms per recommendation with the pool, 12-60 ms
     without). The numbers are the same either way; the tests compare with `advisor recommend`.
     """
     import sklearn.neighbors  # noqa: F401  (load its OpenMP runtime first: only loaded libraries are limited)
@@ -209,8 +211,10 @@ def _distinct(frame, qcols: list[str]):
     return inverse.reshape(-1).astype(np.intp), uniques
 
 
-def evaluate(survey: Survey, questions, cat, progress=None) -> Outcome:
-    """Validate every row, rank each distinct resolved answer combination once, map back."""
+def evaluate(survey: Survey, questions, cat, progress=None, stop_on_invalid: bool = False) -> Outcome:
+    """Validate every row, rank each distinct resolved answer combination once, map back.
+
+    With stop_on_invalid, an invalid row stops it before any ranking (nothing will be written)."""
     import numpy as np
 
     from advisor import answers as answers_mod
@@ -236,6 +240,12 @@ def evaluate(survey: Survey, questions, cat, progress=None) -> Outcome:
             resolved.append(ans)
         raw_combo[j] = keys[key]
 
+    row_combo = raw_combo[codes] if len(frame) else np.zeros(0, dtype=np.intp)
+    bad = np.flatnonzero(row_combo < 0)
+    errors = [(int(survey.rows[i]), raw_error[int(codes[i])]) for i in bad]
+    if errors and stop_on_invalid:
+        return Outcome([], row_combo, errors, len(uniques), ranked=False)
+
     combos: list[dict] = []
     with _limit_threads():
         for k, ans in enumerate(resolved):
@@ -248,16 +258,12 @@ def evaluate(survey: Survey, questions, cat, progress=None) -> Outcome:
     if progress:
         progress(len(resolved), len(resolved))
 
-    row_combo = raw_combo[codes] if len(frame) else np.zeros(0, dtype=np.intp)
-    bad = np.flatnonzero(row_combo < 0)
-    errors = [(int(survey.rows[i]), raw_error[int(codes[i])]) for i in bad]
+    counts = np.bincount(row_combo[row_combo >= 0], minlength=len(combos)).tolist()
     pairs: Counter = Counter()
-    if len(frame):
-        counts = np.bincount(row_combo[row_combo >= 0], minlength=len(combos))
-        for k, c in enumerate(combos):
-            if counts[k] and c["prototype"]:
-                pairs[f"{c['prototype']} + {c['deployment']}"] += int(counts[k])
-    return Outcome(combos, row_combo, errors, len(uniques), pairs)
+    for c, n in zip(combos, counts):
+        if n and c["prototype"]:
+            pairs[f"{c['prototype']} + {c['deployment']}"] += n
+    return Outcome(combos, row_combo, errors, len(uniques), pairs, counts)
 
 
 # ---------------------------------------------------------------- writing
@@ -378,7 +384,7 @@ def run(args: argparse.Namespace) -> int:
         survey = read_survey(args.file, questions.ids)
         if progress:
             progress.rows = len(survey.frame)
-        outcome = evaluate(survey, questions, cat, progress)
+        outcome = evaluate(survey, questions, cat, progress, stop_on_invalid=not args.skip_invalid)
         if progress and len(survey.frame) >= PROGRESS_ROWS:
             progress.status(f"writing {out}")
         data = None
@@ -418,7 +424,6 @@ def _summary(err, survey: Survey, outcome: Outcome, out: Path, fmt: str, valid: 
         top = ", ".join(f"{pair} ({count}, {100 * count / valid:.0f}%)" for pair, count in
                         sorted(outcome.pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
         print(f"most common pairs: {top}", file=err)
-    counts = Counter(outcome.row_combo[outcome.row_combo >= 0].tolist())
-    unmet = sum(n for k, n in counts.items() if outcome.combos[k]["prototype"] is None)
+    unmet = sum(n for c, n in zip(outcome.combos, outcome.counts) if c["prototype"] is None)
     if unmet:
         print(f"{unmet} row{'s have' if unmet != 1 else ' has'} no workable pair (see the note column)", file=err)

@@ -102,7 +102,11 @@ def test_columns_rows_and_passthrough(cli, tmp_path, mini_kb):
     assert "3 rows, 2 empty ignored" in res.err
 
 
-def test_invalid_rows_are_listed_and_nothing_is_written(cli, tmp_path, mini_kb):
+def test_invalid_rows_are_listed_and_nothing_is_written(cli, tmp_path, mini_kb, monkeypatch):
+    from advisor import engine
+
+    calls = []
+    monkeypatch.setattr(engine, "recommend", lambda *a: calls.append(a))  # nothing is ranked in vain
     survey = write(tmp_path / "s.csv", "name,target,language\nann,server,python\nbob,moon,python\ncid,server,klingon\n")
     out = write(tmp_path / "out.csv", "old results\n")
     res = cli("batch", survey, "-o", out)
@@ -113,6 +117,7 @@ def test_invalid_rows_are_listed_and_nothing_is_written(cli, tmp_path, mini_kb):
     assert "2 of 3 rows invalid" in lines[2] and "nothing written" in lines[2] and "--skip-invalid" in lines[2]
     assert "Traceback" not in res.err
     assert out.read_text() == "old results\n"
+    assert calls == []
 
 
 def test_skip_invalid_writes_the_valid_rows_and_says_how_many_were_skipped(cli, tmp_path, mini_kb):
