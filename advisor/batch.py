@@ -15,7 +15,6 @@ import csv
 import json
 import math
 import sys
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -372,15 +371,16 @@ def run(args: argparse.Namespace) -> int:
     tty = err.isatty()
     out = Path(args.output).expanduser()
     fmt = args.format or ("json" if out.suffix.lower() == ".json" else "csv")
-    _check_output(out, Path(args.file).expanduser())
+    src = Path(args.file).expanduser()
+    _check_output(out, src)
     questions = load()
     knowledge = kb.load()
     cat = kb.catalog(kb.parse_as_of(args.as_of, knowledge), knowledge)
 
     progress = _Progress(err, 0) if tty else None
     try:
-        if progress and Path(args.file).expanduser().is_file() and Path(args.file).expanduser().stat().st_size >= READING_BYTES:
-            progress.status(f"reading {args.file}")
+        if progress and src.is_file() and src.stat().st_size >= READING_BYTES:
+            progress.status(f"reading {src}")
         survey = read_survey(args.file, questions.ids)
         if progress:
             progress.rows = len(survey.frame)

@@ -30,9 +30,7 @@ def read_csv(path) -> list[dict]:
 def any_kb(request, monkeypatch):
     """Both knowledge folders: the fixture, and the real one once it loads."""
     if request.param == "mini":
-        from conftest import MINI_KB
-
-        monkeypatch.setenv("ADVISOR_KNOWLEDGE", str(MINI_KB))
+        request.getfixturevalue("mini_kb")
     else:
         monkeypatch.delenv("ADVISOR_KNOWLEDGE", raising=False)
         try:
@@ -260,14 +258,8 @@ def test_progress_on_a_terminal(tmp_path, mini_kb, monkeypatch):
     assert summary.startswith("advisor batch: 24 rows, 24 distinct answer combinations")
 
 
-def test_installed_command_from_another_folder(run_advisor, tmp_path):
+def test_installed_command_from_another_folder(run_advisor, tmp_path, mini_kb):
     (tmp_path / "s.csv").write_text("name,target,language\nann,server,python\n")
-    res = run_advisor("batch", "s.csv", "-o", "out.csv", env={"ADVISOR_KNOWLEDGE": str(kb_mini())})
+    res = run_advisor("batch", "s.csv", "-o", "out.csv", env={"ADVISOR_KNOWLEDGE": str(mini_kb)})
     assert res.code == 0, res.err
     assert read_csv(tmp_path / "out.csv")[0]["prototype"] == "alpha"
-
-
-def kb_mini():
-    from conftest import MINI_KB
-
-    return MINI_KB
