@@ -33,4 +33,8 @@ def bridge_steps(route, prototype: Subject, runtime: Subject, language: str) -> 
     fields["opset"] = entry["opset"]
     loaders = data["load"].get(runtime.id) or data["load"][""]
     load = loaders.get(language) or loaders.get("any") or data["load"][""]["any"]
-    return [entry["step"].format(**fields), data["check"].format(**fields), load.format(**fields)]
+    steps = [entry["step"].format(**fields), data["check"].format(**fields)]
+    can = data["verifiable"]
+    if prototype.id in can["prototypes"] and runtime.id in can["runtimes"]:
+        steps.append(data["verify"].format(**fields))
+    return steps + [load.format(**fields)]

@@ -141,3 +141,25 @@ def test_questions_lists_ids_and_options(cli):
     assert next(q for q in qs if q["id"] == "mobile_os")["ask_if"] == {"target": ["mobile"]}
     text = cli("questions").out
     assert "mobile_os" in text and "only when target is mobile" in text
+
+
+def test_bridge_steps_offer_verify_exactly_for_pairs_verify_can_check():
+    from advisor.steps import _steps
+    from advisor.verify_paths import PATHS, RUNTIMES
+
+    can = _steps()["verifiable"]
+    assert set(can["prototypes"]) == set(PATHS) - {"sklearn"}  # sklearn is a verify-only id
+    assert set(can["runtimes"]) == set(RUNTIMES)
+
+
+def test_every_step_template_formats():
+    from advisor.steps import _steps
+
+    fields = dict(prototype="P", runtime="R", exporter="E", importer="I", language="L", opset=17,
+                  prototype_id="p", runtime_id="r")
+    data = _steps()
+    texts = [e["step"] for e in data["export"]] + [data["check"], data["verify"]]
+    texts += [t for loaders in data["load"].values() for t in loaders.values()] + list(data["native"].values())
+    for t in texts:
+        out = t.format(**fields)  # a stray brace would raise here
+        assert "{prototype" not in out and "{runtime" not in out
