@@ -156,22 +156,6 @@ class Outcome:
     ranked: bool = True  # False when invalid rows stopped it before ranking
 
 
-def _limit_threads():
-    """One thread for the native libraries while ranking.
-
-    Each ranking is a handful of candidates; OpenMP's thread pool costs far more than the
-    arithmetic (measured on 2 busy cores: 50-300 ms per recommendation with the pool, 12-60 ms
-    without). The numbers are the same either way; the tests compare with `advisor recommend`.
-    """
-    import sklearn.neighbors  # noqa: F401  (load its OpenMP runtime first: only loaded libraries are limited)
-
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1)
-
-
 def result_fields(rec: dict) -> dict:
     """The batch columns of one `Recommendation.to_json()` (or its `vars()`: the same values)."""
     proto, deploy, bridge = rec["prototype"], rec["deployment"], rec["bridge"]
@@ -246,14 +230,13 @@ def evaluate(survey: Survey, questions, cat, progress=None, stop_on_invalid: boo
         return Outcome([], row_combo, errors, len(uniques), ranked=False)
 
     combos: list[dict] = []
-    with _limit_threads():
-        for k, ans in enumerate(resolved):
-            if progress:
-                progress(k, len(resolved))
-            fields = {q: ans.values.get(q) for q in questions.ids}
-            rec = recommend(ans, questions, cat)
-            fields.update(result_fields(vars(rec)))  # the fields to_json() would give, without its deep copy
-            combos.append(fields)
+    for k, ans in enumerate(resolved):
+        if progress:
+            progress(k, len(resolved))
+        fields = {q: ans.values.get(q) for q in questions.ids}
+        rec = recommend(ans, questions, cat)
+        fields.update(result_fields(vars(rec)))  # the fields to_json() would give, without its deep copy
+        combos.append(fields)
     if progress:
         progress(len(resolved), len(resolved))
 

@@ -129,6 +129,11 @@ def _ranking_json(cat: Catalog, ranked: list[ranking.Ranked], subjects: dict[str
 
 
 def recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recommendation:
+    with ranking.single_thread():
+        return _recommend(answers, questions, cat)
+
+
+def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recommendation:
     profile = derive(answers, questions)
     needs = profile.needs
     pw, dw = profile.prototype, profile.deployment

@@ -8,6 +8,7 @@ the others.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -89,6 +90,20 @@ def scores(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return 100.0 * (1.0 - dist / np.where(dmax > 0, dmax, 1.0))
 
 
+@lru_cache(maxsize=1)
+def _controller():
+    import sklearn.neighbors  # noqa: F401  (load its OpenMP runtime first: only loaded libraries are limited)
+    from threadpoolctl import ThreadpoolController  # ships with scikit-learn
+
+    return ThreadpoolController()
+
+
+def single_thread():
+    """One thread for the native libraries: for a handful of candidates a thread pool costs far
+    more than the arithmetic (50-300 ms per recommendation on 2 busy cores, 12-60 ms without)."""
+    return _controller().limit(limits=1)
+
+
 def rank(candidates: list[Subject], features: dict[str, dict[str, Feature]], weights: dict[str, float]) -> list[Ranked]:
     """Rank by weighted Euclidean distance to the ideal (1 on every criterion), nearest first."""
     if not candidates:
@@ -99,8 +114,9 @@ def rank(candidates: list[Subject], features: dict[str, dict[str, Feature]], wei
     w = np.array([weights[c] for c in crits], dtype=float)
     root = np.sqrt(w)
     X = np.array([[features[s.id][c].value for c in crits] for s in candidates], dtype=float)
-    nn = NearestNeighbors(n_neighbors=len(candidates), algorithm="brute").fit(X * root)
-    dist, idx = nn.kneighbors(root.reshape(1, -1))
+    with single_thread():
+        nn = NearestNeighbors(n_neighbors=len(candidates), algorithm="brute").fit(X * root)
+        dist, idx = nn.kneighbors(root.reshape(1, -1))
     dmax = float(np.sqrt(w.sum())) or 1.0
     scored = []
     for d, i in zip(dist[0], idx[0]):
