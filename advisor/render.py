@@ -50,6 +50,8 @@ def recommendation_text(rec: dict) -> str:
     if flip:
         lines.append(_wrap(f"Smallest change that flips it: {flip['side']} weight of '{flip['criterion']}' "
                            f"{flip['from']:g} -> {flip['to']:g} makes {flip['new_pick']} the pick."))
+    else:
+        lines.append(_wrap("No single weight, from dropped to five times its value, changes the pick."))
     if rec["warnings"]:
         lines.append("")
         lines.append("Warnings")
