@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from advisor.errors import BadInput
+from advisor.files import reading
 
 # Columns kept as they are (in the input's order, first in the output): who answered.
 PASSTHROUGH = ("id", "name", "email", "team")
@@ -49,18 +50,10 @@ class Survey:
 
 def _header(p: Path) -> list[str]:
     try:
-        with open(p, encoding="utf-8-sig", newline="") as fh:
+        with reading(p, "a CSV file", "save the survey as CSV (UTF-8)"), open(p, encoding="utf-8-sig", newline="") as fh:
             header = next(csv.reader(fh), None)
-    except FileNotFoundError:
-        raise BadInput(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise BadInput(f"{p}: is a folder, expected a CSV file") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{p}: not UTF-8 text; save the survey as CSV (UTF-8)") from None
     except csv.Error as exc:
         raise BadInput(f"{p}: malformed CSV header ({exc})") from None
-    except OSError as exc:
-        raise BadInput(f"{p}: cannot read ({exc.strerror or exc})") from None
     if not header or not any(h.strip() for h in header):
         raise BadInput(f"{p}: empty; expected a header row of question ids, e.g. sector,target,language")
     return [h.strip() for h in header]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -45,6 +46,21 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     return target
 
 
+@contextlib.contextmanager
+def reading(path: Path, expected: str, hint: str = ""):
+    """Turn the ways reading `path` can fail into one clear BadInput line."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"{path}: is a folder, expected {expected}") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: not UTF-8 text; {hint or 'expected ' + expected}") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
 def load_yaml(text: str):
     """Parse YAML safely, with libyaml's C loader when it is there (several times faster)."""
     import yaml
@@ -57,16 +73,8 @@ def read_mapping(path: str | Path) -> dict:
     import yaml
 
     p = Path(path).expanduser()
-    try:
+    with reading(p, "a YAML or JSON file", "expected a YAML or JSON mapping"):
         text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BadInput(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise BadInput(f"{p}: is a folder, expected a YAML or JSON file") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{p}: not UTF-8 text; expected a YAML or JSON mapping") from None
-    except OSError as exc:
-        raise BadInput(f"{p}: cannot read ({exc.strerror or exc})") from None
     try:
         data = load_yaml(text) if p.suffix.lower() != ".json" else json.loads(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
