@@ -28,7 +28,11 @@ def bridge_steps(route, prototype: Subject, runtime: Subject, language: str) -> 
     if route.kind == "same":
         return [data["native"]["same"].format(**fields)]
     if route.kind == "native":
-        return [data["native"]["any"].format(**fields)]
+        exporter = route.exporter.lower()
+        convert = next((e["step"] for e in data["native_export"] if e["match"] in exporter), None)
+        if convert is None:
+            return [data["native"]["any"].format(**fields)]
+        return [convert.format(**fields), data["native"]["load"].format(**fields)]
     entry = export_entry(route.exporter)
     fields["opset"] = entry["opset"]
     loaders = data["load"].get(runtime.id) or data["load"][""]

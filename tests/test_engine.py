@@ -160,6 +160,16 @@ def test_every_step_template_formats():
     data = _steps()
     texts = [e["step"] for e in data["export"]] + [data["check"], data["verify"]]
     texts += [t for loaders in data["load"].values() for t in loaders.values()] + list(data["native"].values())
+    texts += [e["step"] for e in data["native_export"]]
     for t in texts:
         out = t.format(**fields)  # a stray brace would raise here
         assert "{prototype" not in out and "{runtime" not in out
+
+
+def test_native_bridges_get_concrete_conversion_calls(cli):
+    import json as _json
+
+    r = cli("recommend", "--format", "json", "--set", "target=mobile", "--set", "language=kotlin", "--set", "sector=industry")
+    bridge = _json.loads(r.out)["bridge"]
+    assert bridge["format"] == "native"
+    assert "format=\"litert\"" in bridge["steps"][0] or "TFLiteConverter" in bridge["steps"][0] or ".pte" in bridge["steps"][0]
