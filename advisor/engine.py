@@ -218,6 +218,7 @@ def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomm
             "format": route.alternative.format, "exporter": route.alternative.exporter,
             "importer": route.alternative.importer, "maturity": route.alternative.maturity,
         },
+        "why": _bridge_why(route, ps, ds),
         "sources": list(route.sources),
     }
     alternatives = [
@@ -258,6 +259,24 @@ def _robustness(cat, pairs, protos, deploys, proto_feats, deploy_feats, pw, dw, 
     )
 
 
+def _bridge_why(route: Route, ps: Subject, ds: Subject) -> str:
+    """Why this bridge: ONNX by default (the Showdown's route), native only when clearly better."""
+    alt = route.alternative
+    if route.kind == "same":
+        return f"{ds.name} runs models of its own framework, so nothing needs converting."
+    if route.kind == "onnx":
+        if alt:
+            return (f"ONNX ({route.exporter}, {route.maturity}) is about as sound as the native {alt.exporter} "
+                    f"({alt.maturity}) and keeps the prototype free to change, so ONNX it is.")
+        return f"{ps.name} exports ONNX with {route.exporter} and {ds.name} imports it."
+    if not ds.imports_onnx:
+        return f"{ds.name} does not import ONNX, so the route is native: {route.exporter} ({route.maturity})."
+    if alt:
+        return (f"The native {route.exporter} ({route.maturity}) is clearly sounder than the ONNX route "
+                f"({alt.exporter}, {alt.maturity}).")
+    return f"{ps.name} has no ONNX exporter here, so the route is native: {route.exporter} ({route.maturity})."
+
+
 def _showdown_route(cat: Catalog, pairs, route: Route, ps: Subject, ds: Subject) -> dict:
     """The Showdown's advice: prototype in a framework you enjoy that exports to ONNX, deploy
     with whatever runtime fits your target and imports ONNX. Does it apply here?"""
@@ -269,6 +288,8 @@ def _showdown_route(cat: Catalog, pairs, route: Route, ps: Subject, ds: Subject)
         return {"applies": True, "explanation": text}
     if route.kind == "same":
         head = f"{ps.name} deploys its own models here, so no export is needed."
+    elif not ds.imports_onnx:
+        head = f"{ds.name} does not import ONNX, so the pick goes native ({route.exporter})."
     else:
         head = f"A native route ({route.exporter}) fits {ds.name} better than ONNX does."
     if best_onnx:

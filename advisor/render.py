@@ -28,6 +28,7 @@ def recommendation_text(rec: dict) -> str:
     lines.append(_wrap(f"{d['name']} (score {d['score']:.1f}/100): " + "; ".join(d["reasons"]) + "."))
     lines.append("")
     lines.append(f"Bridge: {b['exporter']} -> {b['importer']} ({b['maturity']})")
+    lines.append(_wrap(b["why"]))
     for i, step in enumerate(b["steps"], 1):
         lines.append(_wrap(f"{i}. {step}"))
     if b.get("alternative"):

@@ -103,7 +103,7 @@ def test_markdown_content(mini_kb):
     assert re.search(r"\| Fit for the target \| [\d.]+ \| 3 \| (—|target=browser \(\+[\d.]+\)) \|", text)
     # runners-up with their biggest gap, the Showdown's argument and whether it applies
     assert re.search(r"#2 \*\*Beta\*\* \([\d.]+/100\): Sym/Dyn graph building: 50/100 vs 100/100 for Alpha", text)
-    assert "**Does it apply here? No.** A native route (alpha2web)" in text
+    assert "**Does it apply here? No.** RuntimeWeb does not import ONNX, so the pick goes native (alpha2web)" in text
     # firmness in words with the smallest flip named by names, not ids
     assert "**Firm.**" in text
     # lifecycle warnings, the knowledge date and the sources
