@@ -75,3 +75,14 @@ def test_removing_a_candidate_never_reorders_the_others(today):
     assert [r["id"] for r in less["deployment_ranking"]] == [i for i in order if i != dropped]
     p_order = [r["id"] for r in full["prototype_ranking"]]
     assert [r["id"] for r in less["prototype_ranking"]] == [i for i in p_order if i != dropped]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=answer_sets)
+def test_same_answers_same_bytes(today, raw):
+    import json
+
+    answers = answers_mod.resolve(QS, raw)
+    first = json.dumps(recommend(answers, QS, today).to_json(), sort_keys=False)
+    again = json.dumps(recommend(answers_mod.resolve(QS, dict(reversed(list(raw.items())))), QS, today).to_json())
+    assert first == again
