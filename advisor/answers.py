@@ -61,7 +61,7 @@ def resolve(questions: QuestionSet, given: dict[str, str]) -> Answers:
             if q.id in given:
                 ignored.append(q.id)
             continue
-        values[q.id] = given.get(q.id, q.default)
+        values[q.id] = given.get(q.id, q.default_for(values))
     return Answers(values, frozenset(k for k in given if k in values), tuple(ignored))
 
 

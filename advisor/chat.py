@@ -100,8 +100,8 @@ class Session:
     def _ask(self, qid: str) -> str:
         q = self.qs.get(qid)
         options = ", ".join(f"{o.id}: {o.label}" if o.id != o.label else o.id for o in q.options)
-        default = self._option(qid, q.default)
-        return self.say("ask", text=q.text, options=options) + "\n" + self.say("ask_hint", default=f"{q.default}: {default}")
+        oid = q.default_for(answers_mod.resolve(self.qs, self.given).values)
+        return self.say("ask", text=q.text, options=options) + "\n" + self.say("ask_hint", default=f"{oid}: {self._option(qid, oid)}")
 
     # ------------------------------------------------------------ one message
 
@@ -130,9 +130,10 @@ class Session:
             return self._undo()
         if name == "skip" and self.pending:
             q = self.qs.get(self.pending)
-            self._change({q.id: q.default})
-            return Reply(self.say("defaults_taken", question=q.id, option=f"{q.default} ({self._option(q.id, q.default)})")
-                         + "\n" + self._next(), {q.id: q.default})
+            oid = q.default_for(answers_mod.resolve(self.qs, self.given).values)
+            self._change({q.id: oid})
+            return Reply(self.say("defaults_taken", question=q.id, option=f"{oid} ({self._option(q.id, oid)})")
+                         + "\n" + self._next(), {q.id: oid})
         if name == "questions":
             return Reply(self._questions())
         if name == "answers":

@@ -167,9 +167,21 @@ def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomm
                             f"{s.status_since} ({s.status_note}); it is not recommended.")
     deploy_ranked = ranking.rank(alive, deploy_feats, dw)
 
+    all_routes = routes(cat)
+    live_protos = {s.id for s in proto_ok}
+    reachable = {d for (p, d) in all_routes if p in live_protos}
+    workable = [s for s in candidates if s.status != "discontinued" and s.id in reachable]
+    if profile.conflicts:  # answers that cannot work together: no runtime can meet them
+        return Recommendation(
+            **_base(cat, answers, profile, proto_ranked, []), prototype=None, deployment=None, bridge=None,
+            pair_score=None, alternatives=[],
+            showdown_route={"applies": False, "explanation": "No workable pair, so no route to explain."},
+            warnings=warnings, robustness=None, unmet=_conflict(cat, workable, needs, dw, profile.conflicts[0]),
+            sources=[],
+        )
+
     proto_score = {r.id: r.score for r in proto_ranked}
     deploy_score = {r.id: r.score for r in deploy_ranked}
-    all_routes = routes(cat)
     pairs = sorted(
         (
             (round(pair_score(profile.pair, proto_score[p], deploy_score[d], route.quality), 6), p, d, route)
@@ -179,19 +191,12 @@ def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomm
         key=lambda t: (-t[0], t[1], t[2]),
     )
 
-    base = dict(
-        as_of=cat.as_of.isoformat(), knowledge_date=cat.knowledge.latest.isoformat(),
-        answers=answers.to_json(), given=sorted(answers.given),
-        weights={"prototype": pw, "deployment": dw, "pair": profile.pair},
-        needs={k: (list(v) if isinstance(v, tuple) else v) for k, v in needs.to_json().items()},
-        prototype_ranking=_ranking_json(cat, proto_ranked, cat.subjects),
-        deployment_ranking=_ranking_json(cat, deploy_ranked, cat.subjects),
-    )
+    base = _base(cat, answers, profile, proto_ranked, deploy_ranked)
     if not pairs:
         return Recommendation(
             **base, prototype=None, deployment=None, bridge=None, pair_score=None, alternatives=[],
             showdown_route={"applies": False, "explanation": "No workable pair, so no route to explain."},
-            warnings=warnings, robustness=None, unmet=_unmet(cat, candidates, needs, deploy_feats, dw, deploy_ranked),
+            warnings=warnings, robustness=None, unmet=_unmet(cat, workable, needs, dw, deploy_ranked),
             sources=[],
         )
 
@@ -244,6 +249,44 @@ def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomm
         unmet=None,
         sources=[{"id": s, **{k: str(v) for k, v in cat.source(s).items() if k != "id"}} for s in sorted(used)],
     )
+
+
+def _base(cat: Catalog, answers: Answers, profile: Profile, proto_ranked, deploy_ranked) -> dict:
+    return dict(
+        as_of=cat.as_of.isoformat(), knowledge_date=cat.knowledge.latest.isoformat(),
+        answers=answers.to_json(), given=sorted(answers.given),
+        weights={"prototype": profile.prototype, "deployment": profile.deployment, "pair": profile.pair},
+        needs={k: (list(v) if isinstance(v, tuple) else v) for k, v in profile.needs.to_json().items()},
+        prototype_ranking=_ranking_json(cat, proto_ranked, cat.subjects),
+        deployment_ranking=_ranking_json(cat, deploy_ranked, cat.subjects),
+    )
+
+
+def _conflict(cat: Catalog, workable: list[Subject], needs: Needs, dw, c) -> dict:
+    """Two answers that cannot work together: which other answer would, and its nearest runtime."""
+    relax = []
+    fields = needs.to_json()
+    for alt in c.allowed:
+        if c.question not in fields:
+            break
+        looser = Needs(**{**fields, c.question: alt})
+        ok = [s for s in workable if not meets(s, looser)]
+        if ok:
+            feats = {s.id: ranking.deployment_features(s, cat, looser, list(dw)) for s in ok}
+            best = ranking.rank(ok, feats, dw)[0]
+            relax.append({"need": c.question, "value": c.answer, "instead": alt,
+                          "nearest": best.id, "nearest_name": best.name, "score": best.score})
+    relax.sort(key=lambda r: (-r["score"], c.allowed.index(r["instead"])))  # ties: the order the data lists
+    seen: set[str] = set()
+    relax = [r for r in relax if not (r["nearest"] in seen or seen.add(r["nearest"]))]  # one row per runtime
+    text = (f"{c.question}={c.answer} cannot work with {c.by}: there the code runs in "
+            f"{', '.join(c.allowed)}.")
+    if relax:
+        r = relax[0]
+        text += (f" Change {c.question} (e.g. {c.question}={r['instead']}: then {r['nearest_name']} is the "
+                 f"nearest workable option) or change {c.by.split('=')[0]}.")
+    return {"message": text, "relax": relax, "conflict": {"question": c.question, "answer": c.answer, "with": c.by,
+                                                          "allowed": list(c.allowed)}}
 
 
 def _robustness(cat, pairs, protos, deploys, proto_feats, deploy_feats, pw, dw, shares) -> dict:
@@ -303,17 +346,14 @@ def _showdown_route(cat: Catalog, pairs, route: Route, ps: Subject, ds: Subject)
     return {"applies": False, "explanation": head + tail}
 
 
-def _unmet(cat: Catalog, candidates: list[Subject], needs: Needs, feats, dw, reachable_not) -> dict:
-    """Nothing meets every need: which single need to relax, and the nearest workable option."""
+def _unmet(cat: Catalog, workable: list[Subject], needs: Needs, dw, unreachable) -> dict:
+    """Nothing meets every need: which single need to relax, and the nearest workable option
+    (a live runtime that some live prototyping framework can reach)."""
     wanted = ", ".join(_need_text(k, v) for k, v in needs.items())
-    if reachable_not:  # runtimes fit, but no live framework has a bridge to any of them
-        names = ", ".join(r.name for r in reachable_not[:3])
-        return {"message": f"{names} meet{'s' if len(reachable_not) == 1 else ''} all of: {wanted}, but no live "
-                           "prototyping framework has a bridge to it at this date.", "relax": []}
     relax = []
     for key, value in needs.items():
         looser = needs.without(key)
-        ok = [s for s in candidates if not meets(s, looser) and s.status != "discontinued"]
+        ok = [s for s in workable if not meets(s, looser)]
         if not ok:
             continue
         refeats = {s.id: ranking.deployment_features(s, cat, looser, list(dw)) for s in ok}
@@ -321,10 +361,15 @@ def _unmet(cat: Catalog, candidates: list[Subject], needs: Needs, feats, dw, rea
         relax.append({"need": key, "value": list(value) if isinstance(value, tuple) else value,
                       "nearest": best.id, "nearest_name": best.name, "score": best.score})
     relax.sort(key=lambda r: (-r["score"], r["need"]))
+    if unreachable:  # runtimes fit, but no live framework has a bridge to any of them
+        names = ", ".join(r.name for r in unreachable[:3])
+        text = (f"{names} meet{'s' if len(unreachable) == 1 else ''} all of: {wanted}, but no live prototyping "
+                "framework has a bridge to it at this date.")
+    else:
+        text = f"No live deployment runtime meets all of: {wanted}."
     if relax:
         r = relax[0]
-        text = (f"No live deployment runtime meets all of: {wanted}. Relax {_need_text(r['need'], r['value'])}: "
-                f"then {r['nearest_name']} is the nearest workable option.")
+        text += f" Relax {_need_text(r['need'], r['value'])}: then {r['nearest_name']} is the nearest workable option."
     else:
-        text = f"No live deployment runtime meets all of: {wanted}, and relaxing any single need does not help."
+        text += " Relaxing any single need does not help."
     return {"message": text, "relax": relax}

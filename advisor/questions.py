@@ -22,6 +22,7 @@ class Option:
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
     needs: dict[str, object] = field(default_factory=dict)
     pair: dict[str, float] = field(default_factory=dict)
+    allows: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Question:
     default: str
     options: tuple[Option, ...]
     ask_if: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    default_if: tuple[tuple[dict[str, tuple[str, ...]], str], ...] = ()
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -42,6 +44,13 @@ class Question:
 
     def applies(self, answers: dict[str, str]) -> bool:
         return all(answers.get(q) in values for q, values in self.ask_if.items())
+
+    def default_for(self, answers: dict[str, str]) -> str:
+        """The default given the answers so far (a browser defaults to JavaScript)."""
+        for when, default in self.default_if:
+            if all(answers.get(q) in values for q, values in when.items()):
+                return default
+        return self.default
 
 
 @dataclass(frozen=True)
@@ -63,10 +72,23 @@ class QuestionSet:
                 return q
         raise BadInput(f"unknown question '{qid}'; valid questions: {', '.join(self.ids)}")
 
+    def conflicts(self, values: dict[str, str]) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """Answers that cannot work together: (question, answer, "q=option" ruling it out, allowed)."""
+        out = []
+        for q in self.questions:
+            if q.id not in values:
+                continue
+            option = q.option(values[q.id])
+            for other, allowed in option.allows.items():
+                if other in values and values[other] not in allowed:
+                    out.append((other, values[other], f"{q.id}={option.id}", allowed))
+        return out
+
     def to_json(self) -> list[dict]:
         return [
             {
                 "id": q.id, "text": q.text, "help": q.help, "default": q.default,
+                "default_if": [{"when": {k: list(v) for k, v in w.items()}, "default": d} for w, d in q.default_if],
                 "ask_if": {k: list(v) for k, v in q.ask_if.items()},
                 "options": [{"id": o.id, "label": o.label} for o in q.options],
             }
@@ -119,9 +141,11 @@ def parse(data, path: Path) -> QuestionSet:
             pair = o.get("pair") or {}
             if set(pair) - set(PAIR_KEYS) or not all(isinstance(v, (int, float)) for v in pair.values()):
                 raise _fail(path, f"{where}, option '{o['id']}'", f"pair takes numbers for {', '.join(PAIR_KEYS)}")
+            allows = {str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v]))
+                      for k, v in (o.get("allows") or {}).items()}
             options.append(Option(str(o["id"]), str(o.get("label", o["id"])),
                                   {s: dict(d or {}) for s, d in weights.items()}, dict(needs),
-                                  {k: float(v) for k, v in pair.items()}))
+                                  {k: float(v) for k, v in pair.items()}, allows))
         if not options:
             raise _fail(path, where, "has no options")
         default = str(q.get("default", options[0].id))
@@ -131,7 +155,28 @@ def parse(data, path: Path) -> QuestionSet:
         for k in ask_if:
             if k not in seen or k == qid:
                 raise _fail(path, where, f"ask_if refers to '{k}', which is not an earlier question")
-        questions.append(Question(qid, str(q.get("text", qid)), str(q.get("help", "")), default, tuple(options), ask_if))
+        default_if = []
+        for rule in q.get("default_if") or []:
+            if not isinstance(rule, dict) or not isinstance(rule.get("when"), dict) or "default" not in rule:
+                raise _fail(path, where, "each default_if entry needs `when: {question: [options]}` and `default`")
+            when = {str(k): tuple(v if isinstance(v, list) else [v]) for k, v in rule["when"].items()}
+            if str(rule["default"]) not in [o.id for o in options]:
+                raise _fail(path, where, f"default_if default '{rule['default']}' is not one of its options")
+            for k in when:
+                if k not in seen or k == qid:
+                    raise _fail(path, where, f"default_if refers to '{k}', which is not an earlier question")
+            default_if.append((when, str(rule["default"])))
+        questions.append(Question(qid, str(q.get("text", qid)), str(q.get("help", "")), default, tuple(options), ask_if,
+                                  tuple(default_if)))
+    by_id = {q.id: q for q in questions}
+    for q in questions:
+        for o in q.options:
+            for other, allowed in o.allows.items():
+                if other not in by_id:
+                    raise _fail(path, f"question '{q.id}', option '{o.id}'", f"allows refers to unknown question '{other}'")
+                for a in allowed:
+                    if a not in by_id[other].option_ids:
+                        raise _fail(path, f"question '{q.id}', option '{o.id}'", f"'{a}' is not an option of '{other}'")
     pair = data.get("pair") or {}
     if set(pair) != set(PAIR_KEYS) or not all(isinstance(v, (int, float)) for v in pair.values()):
         raise _fail(path, "pair", f"needs numbers for {', '.join(PAIR_KEYS)}")

@@ -15,7 +15,8 @@ def recommendation_text(rec: dict) -> str:
         lines.append("No workable recommendation.")
         lines.append(_wrap(rec["unmet"]["message"]))
         for r in rec["unmet"]["relax"][1:]:
-            lines.append(_wrap(f"or relax {r['need']}: nearest {r['nearest_name']} (score {r['score']:.1f})"))
+            change = f"{r['need']}={r['instead']}" if "instead" in r else f"relax {r['need']}"
+            lines.append(_wrap(f"or {change}: nearest {r['nearest_name']} (score {r['score']:.1f})"))
         for w in rec["warnings"]:
             lines.append(_wrap("! " + w))
         return "\n".join(lines) + "\n"

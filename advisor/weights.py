@@ -42,6 +42,17 @@ class Profile:
     deployment: dict[str, float]
     needs: Needs
     pair: dict[str, float]  # shares of prototype and deployment scores, points for the bridge
+    conflicts: tuple["Conflict", ...] = ()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two answers that cannot work together: `question`'s answer is not among what `by` allows."""
+
+    question: str
+    answer: str
+    by: str  # "target=browser"
+    allowed: tuple[str, ...]
 
     def side(self, name: str) -> dict[str, float]:
         return self.prototype if name == "prototype" else self.deployment
@@ -60,6 +71,7 @@ def derive(answers: Answers, questions: QuestionSet) -> Profile:
                 weights[side][crit] = max(0.0, weights[side][crit] + float(delta))
         needs.update(option.needs)
         pair.update(option.pair)
+
     os_need = needs.get("os") or ()
     return Profile(
         weights["prototype"],
@@ -71,4 +83,5 @@ def derive(answers: Answers, questions: QuestionSet) -> Profile:
             hardware=needs.get("hardware"),
         ),
         pair,
+        tuple(Conflict(*c) for c in questions.conflicts(answers.values)),
     )

@@ -165,23 +165,27 @@ def _missing(qs, given: dict[str, str]) -> list[str]:
             values[q.id] = given[q.id]
         else:
             missing.append(q.id)
-            values[q.id] = q.default
+            values[q.id] = q.default_for(values)
     return missing
 
 
-def _complete(qs, values: dict[str, str], remembered: dict[str, str], ask) -> dict[str, str]:
+def _complete(qs, values: dict[str, str], remembered: dict[str, str], ask, reask_conflicts: bool = False) -> dict[str, str]:
     """Every question that applies, in order: keep its answer, else `ask` it; drop those that do not apply.
 
     `remembered` holds earlier answers (given, or since dropped), offered as the default when asked.
+    With `reask_conflicts`, an answer that an earlier one rules out (Python after a browser target)
+    is asked again, with the default that fits.
     """
     out: dict[str, str] = {}
     for q in qs:
         if not q.applies(out):
             continue
-        if q.id in values:
+        ruled_out = reask_conflicts and q.id in values and any(
+            c[0] == q.id for c in qs.conflicts({**out, q.id: values[q.id]}))
+        if q.id in values and not ruled_out:
             out[q.id] = values[q.id]
         else:
-            out[q.id] = ask(q, remembered.get(q.id, q.default))
+            out[q.id] = ask(q, q.default_for(out) if ruled_out else remembered.get(q.id, q.default_for(out)))
             remembered[q.id] = out[q.id]
     return out
 
@@ -228,8 +232,9 @@ def _interview(qs, given: dict[str, str], engine: _Engine) -> dict[str, str]:
         q = qs.get(choice)
         values = dict(values)
         values[q.id] = remembered[q.id] = _ask_question(q, values[q.id])
-        # re-walk: questions that now apply are asked, those that no longer apply are dropped
-        values = _complete(qs, values, remembered, ask)
+        # re-walk: questions that now apply are asked, those that no longer apply are dropped,
+        # and an answer the change rules out is asked again
+        values = _complete(qs, values, remembered, ask, reask_conflicts=True)
 
 
 def _defaults(qs, given: dict[str, str]) -> dict[str, str]:

@@ -51,10 +51,10 @@ def test_hard_needs_filter_and_unmet_needs_say_what_to_relax(cli, mini_kb):
     r, d = rec(cli, "--as-of", "2019-06", "--set", "target=browser", "--set", "language=javascript")
     assert r.code == 0 and d["deployment"]["id"] == "rt-web"
     assert d["bridge"]["format"] == "native"
-    r, d = rec(cli, "--as-of", "2019-06", "--set", "target=browser", "--set", "language=java")
+    r, d = rec(cli, "--as-of", "2019-06", "--set", "target=browser", "--set", "language=rust")
     assert r.code == 1 and d["prototype"] is None
     assert d["unmet"]["relax"][0]["need"] == "language"
-    assert "Relax language=java" in d["unmet"]["message"]
+    assert "Relax language=rust" in d["unmet"]["message"]
 
 
 def test_same_answers_same_bytes(cli, mini_kb, tmp_path):
@@ -173,3 +173,16 @@ def test_native_bridges_get_concrete_conversion_calls(cli):
     bridge = _json.loads(r.out)["bridge"]
     assert bridge["format"] == "native"
     assert "format=\"litert\"" in bridge["steps"][0] or "TFLiteConverter" in bridge["steps"][0] or ".pte" in bridge["steps"][0]
+
+
+def test_answers_that_cannot_work_together_are_explained(cli):
+    import json as _json
+
+    r = cli("recommend", "--format", "json", "--set", "target=browser", "--set", "language=python")
+    d = _json.loads(r.out)
+    assert r.code == 1 and d["prototype"] is None and d["deployment_ranking"] == []
+    assert d["unmet"]["conflict"] == {"question": "language", "answer": "python", "with": "target=browser",
+                                      "allowed": ["javascript", "c", "cpp", "rust"]}
+    assert d["unmet"]["relax"][0]["instead"] == "javascript"
+    text = cli("recommend", "--set", "target=browser", "--set", "language=python").out
+    assert "language=python cannot work with target=browser" in text

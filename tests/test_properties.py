@@ -33,6 +33,9 @@ def test_no_recommendation_breaks_a_hard_need_or_leans_on_a_dead_project(today, 
     rec = recommend(answers, QS, today).to_json()
     if rec["prototype"] is None:
         assert rec["unmet"]["message"]
+        if rec["unmet"].get("conflict"):
+            c = rec["unmet"]["conflict"]
+            assert rec["answers"][c["question"]] not in c["allowed"]
         for r in rec["unmet"]["relax"]:
             assert today.subjects[r["nearest"]].status != "discontinued"
         return
@@ -51,7 +54,12 @@ def test_no_recommendation_breaks_a_hard_need_or_leans_on_a_dead_project(today, 
         assert wanted <= set(caps["os"])
     from advisor.weights import derive
 
-    assert meets(deploy, derive(answers, QS).needs) == []
+    profile = derive(answers, QS)
+    assert meets(deploy, profile.needs) == []
+    assert profile.conflicts == ()  # e.g. never Python code "running" in a browser
+    target = QS.get("target").option(a["target"])
+    if "language" in target.allows:
+        assert a["language"] in target.allows["language"]
     for ranking in (rec["prototype_ranking"], rec["deployment_ranking"]):
         assert all(today.subjects[r["id"]].status != "discontinued" for r in ranking)
 
@@ -86,3 +94,12 @@ def test_same_answers_same_bytes(today, raw):
     first = json.dumps(recommend(answers, QS, today).to_json(), sort_keys=False)
     again = json.dumps(recommend(answers_mod.resolve(QS, dict(reversed(list(raw.items())))), QS, today).to_json())
     assert first == again
+
+
+def test_defaults_follow_the_target(today):
+    for target, os_, lang in (("browser", None, "javascript"), ("mobile", "ios", "swift"), ("mobile", "android", "kotlin"),
+                              ("server", None, "python")):
+        raw = {"target": target, **({"mobile_os": os_} if os_ else {})}
+        answers = answers_mod.resolve(QS, raw)
+        assert answers["language"] == lang
+        assert recommend(answers, QS, today).to_json()["prototype"] is not None

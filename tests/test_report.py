@@ -220,11 +220,11 @@ def test_html_bars_and_radar_geometry():
 
 def test_html_unmet_is_readable(cli, mini_kb, tmp_path):
     out = tmp_path / "none.html"
-    r = cli("report", *_args("2026-10", ["target=browser"]), "-o", out)
+    r = cli("report", *_args("2019-06", ["target=browser", "language=rust"]), "-o", out)
     assert r.code == 1
     tree = _parse(out.read_text(encoding="utf-8"))
     assert tree.text["h1"].strip() == "No workable recommendation"
-    assert "Relax language=python: then RuntimeWeb is the nearest workable option." in tree.text["div"]
+    assert "Relax language=rust: then RuntimeWeb is the nearest workable option." in tree.text["div"]
     assert [t for t, _ in tree.tags].count("svg") == 1  # the radar still; no bars without a pick
 
 

@@ -142,15 +142,16 @@ def test_going_back_to_change_the_target_asks_the_new_conditional_question(wiz, 
             + review_row(order, "target") + ENTER  # review: change the target
             + down_to("target", "mobile") + ENTER  # -> mobile
             + ENTER  # mobile_os now applies: its default
+            + ENTER  # Python cannot run on a phone: the language is asked again, Kotlin pre-selected
             + ENTER  # review again: looks good
             + ENTER)  # no report (the save offer is skipped: --save-answers)
     res = wiz(keys, "--save-answers", saved)
-    assert res.code in (0, 1), res.err
+    assert res.code == 0, res.err
     names = questions_asked(asked)
-    assert names.count("target") == 2 and names.count("mobile_os") == 1
+    assert names.count("target") == 2 and names.count("mobile_os") == 1 and names.count("language") == 2
     assert [m for m, _ in asked].count(REVIEW) == 2
     values = yaml.safe_load(saved.read_text())
-    assert values["target"] == "mobile" and values["mobile_os"] == "both"
+    assert values["target"] == "mobile" and values["mobile_os"] == "both" and values["language"] == "kotlin"
     assert recommend_text(cli, "--answers", saved) in res.out
 
 
@@ -197,9 +198,11 @@ def test_a_prefilled_answer_is_the_default_when_it_becomes_applicable(wiz, tmp_p
     keys = (ENTER * (len(DEFAULT_QUESTIONS) - 1)  # the rest (sector is given)
             + review_row(DEFAULT_QUESTIONS, "target") + ENTER + down_to("target", "mobile") + ENTER
             + ENTER  # mobile_os: the pre-filled ios is pre-selected
+            + ENTER  # language asked again (Python cannot run on iOS): Swift pre-selected
             + ENTER + ENTER)
     assert wiz(keys, "--set", "sector=industry", "--set", "mobile_os=ios", "--save-answers", saved).code in (0, 1)
     assert yaml.safe_load(saved.read_text())["mobile_os"] == "ios"
+    assert yaml.safe_load(saved.read_text())["language"] == "swift"
 
 
 def test_all_answers_given_on_a_terminal_still_shows_the_review(wiz, asked, tmp_path):

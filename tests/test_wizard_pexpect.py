@@ -114,11 +114,13 @@ def test_going_back_on_review_to_a_mobile_target(tmp_path):
     steps = target.option_ids.index("mobile") - target.option_ids.index(target.default)
     answer(child, target.text, DOWN * steps + ENTER)
     answer(child, QS.get("mobile_os").text)  # the conditional question appears
+    answer(child, QS.get("language").text)  # Python cannot run on a phone: asked again, Kotlin pre-selected
     answer(child, "Review your answers")
     shown = finish(child)
     assert child.exitstatus in (0, 1)
     saved = yaml.safe_load((tmp_path / "back.yaml").read_text())
     assert saved["target"] == "mobile" and saved["mobile_os"] == QS.get("mobile_os").default
+    assert saved["language"] == "kotlin"
 
     rec = json.loads(recommend(tmp_path, "--answers", "back.yaml", "--format", "json").stdout)
     assert rec["answers"] == saved
