@@ -276,11 +276,10 @@ def _conflict(cat: Catalog, workable: list[Subject], needs: Needs, dw, c) -> dic
             best = ranking.rank(ok, feats, dw)[0]
             relax.append({"need": c.question, "value": c.answer, "instead": alt,
                           "nearest": best.id, "nearest_name": best.name, "score": best.score})
-    relax.sort(key=lambda r: (-r["score"], c.allowed.index(r["instead"])))  # ties: the order the data lists
+    relax.sort(key=lambda r: c.allowed.index(r["instead"]))  # the order the data lists: most usual first
     seen: set[str] = set()
     relax = [r for r in relax if not (r["nearest"] in seen or seen.add(r["nearest"]))]  # one row per runtime
-    text = (f"{c.question}={c.answer} cannot work with {c.by}: there the code runs in "
-            f"{', '.join(c.allowed)}.")
+    text = f"{c.question}={c.answer} cannot work with {c.by} (with it, {c.question} is one of: {', '.join(c.allowed)})."
     if relax:
         r = relax[0]
         text += (f" Change {c.question} (e.g. {c.question}={r['instead']}: then {r['nearest_name']} is the "

@@ -185,4 +185,4 @@ def test_answers_that_cannot_work_together_are_explained(cli):
                                       "allowed": ["javascript", "c", "cpp", "rust"]}
     assert d["unmet"]["relax"][0]["instead"] == "javascript"
     text = cli("recommend", "--set", "target=browser", "--set", "language=python").out
-    assert "language=python cannot work with target=browser" in text
+    assert "language=python cannot work with target=browser (with it, language is one of: javascript" in text
