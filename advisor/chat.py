@@ -343,7 +343,7 @@ class Session:
         rec = self.recommendation()
         if rec is None:
             return self._not_yet()
-        from advisor.engine import DEPLOY_LABELS
+        from advisor.engine import criterion_label
         from advisor.output import table
 
         out = []
@@ -360,7 +360,7 @@ class Session:
                 w = crits[crit]["weight"]
                 if w <= 0:
                     continue
-                label = DEPLOY_LABELS.get(crit) or (self.catalog.criteria[crit].label if crit in self.catalog.criteria else crit)
+                label = criterion_label(self.catalog, crit)
                 cell = lambda r: f"{round(100 * r['contributions'][crit]['value'])}" + ("" if r["contributions"][crit]["known"] else "?") if r else "-"
                 rows.append({"c": label, "w": f"{w:g}", "a": cell(ra), "b": cell(rb)})
             out.append(f"As {side} ({'framework' if side == 'prototype' else 'runtime'}), values out of 100:")

@@ -79,10 +79,11 @@ DEPLOY_LABELS = {
 }
 
 
-def _label(cat: Catalog, crit: str) -> str:
+def criterion_label(cat: Catalog | None, crit: str) -> str:
+    """A criterion's name for people (the knowledge's label, or the deployment feature's)."""
     if crit in DEPLOY_LABELS:
         return DEPLOY_LABELS[crit]
-    if crit in cat.criteria:
+    if cat is not None and crit in cat.criteria:
         return cat.criteria[crit].label
     return crit.replace("_", " ").capitalize()
 
@@ -94,7 +95,7 @@ def _reasons(cat: Catalog, r: ranking.Ranked, n: int = 3) -> list[str]:
         if c["weight"] <= 0:
             continue
         note = "" if c["known"] else " (estimated: no fact recorded)"
-        out.append(f"{_label(cat, crit)}: {round(100 * c['value'])}/100 at weight {c['weight']:g}{note}")
+        out.append(f"{criterion_label(cat, crit)}: {round(100 * c['value'])}/100 at weight {c['weight']:g}{note}")
     return out
 
 
@@ -107,7 +108,7 @@ def _why_not(cat: Catalog, r: ranking.Ranked, best: ranking.Ranked, n: int = 2) 
             gaps.append((-loss, crit, c, b))
     gaps.sort()
     return [
-        f"{_label(cat, crit)}: {round(100 * c['value'])}/100 vs {round(100 * b['value'])}/100 for {best.name}"
+        f"{criterion_label(cat, crit)}: {round(100 * c['value'])}/100 vs {round(100 * b['value'])}/100 for {best.name}"
         for _, crit, c, b in gaps[:n]
     ]
 

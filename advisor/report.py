@@ -193,17 +193,13 @@ def pct(x) -> str:
 
 def build_view(rec: dict, title: str | None = None, extra: dict | None = None) -> dict:
     """Everything the templates show, as plain data."""
-    from advisor.engine import DEPLOY_LABELS
+    from advisor.engine import criterion_label
 
     cat = _catalog(rec)
     questions = _questions()
 
     def label(crit: str) -> str:
-        if crit in DEPLOY_LABELS:
-            return DEPLOY_LABELS[crit]
-        if cat is not None and crit in cat.criteria:
-            return cat.criteria[crit].label
-        return crit.replace("_", " ").capitalize()
+        return criterion_label(cat, crit)
 
     p, d = rec["prototype"], rec["deployment"]
     rankings = {"prototype": rec["prototype_ranking"], "deployment": rec["deployment_ranking"]}
