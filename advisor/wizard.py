@@ -185,7 +185,7 @@ def _complete(qs, values: dict[str, str], remembered: dict[str, str], ask, reask
         if q.id in values and not ruled_out:
             out[q.id] = values[q.id]
         else:
-            out[q.id] = ask(q, q.default_for(out) if ruled_out else remembered.get(q.id, q.default_for(out)))
+            out[q.id] = ask(q, q.default_for(out) if ruled_out else remembered.get(q.id, q.default_for(out)), out)
             remembered[q.id] = out[q.id]
     return out
 
@@ -193,14 +193,24 @@ def _complete(qs, values: dict[str, str], remembered: dict[str, str], ask, reask
 # ---------------------------------------------------------------- the prompts
 
 
-def _choice(title: str, value: str):
+def _choice(title: str, value: str, disabled: str | None = None):
     import questionary
 
-    return questionary.Choice(title=title, value=value)
+    return questionary.Choice(title=title, value=value, disabled=disabled)
 
 
-def _ask_question(q, default: str, on_shown=None) -> str:
-    return _prompt("select", q.text, on_shown=on_shown, choices=[_choice(o.label, o.id) for o in q.options],
+def _ask_question(q, default: str, on_shown=None, qs=None, context: dict[str, str] | None = None) -> str:
+    """Ask one question; options that an earlier answer rules out are shown, disabled, with why."""
+    ruled = {}
+    if qs is not None and context:
+        for o in q.options:
+            for question, _answer, by, _allowed in qs.conflicts({**context, q.id: o.id}):
+                if question == q.id:
+                    ruled.setdefault(o.id, f"not with {by}")
+    if default in ruled:
+        default = q.default_for(context or {})
+    choices = [_choice(o.label, o.id, ruled.get(o.id)) for o in q.options]
+    return _prompt("select", q.text, on_shown=on_shown, choices=choices,
                    default=default, instruction=f"({q.help})" if q.help else None)
 
 
@@ -219,9 +229,9 @@ def _interview(qs, given: dict[str, str], engine: _Engine) -> dict[str, str]:
     """Ask what is missing, then the review screen until the person says it looks good."""
     remembered = dict(given)
 
-    def ask(q, default):
+    def ask(q, default, context):
         engine.check()
-        return _ask_question(q, default, on_shown=engine.start)
+        return _ask_question(q, default, on_shown=engine.start, qs=qs, context=context)
 
     values = _complete(qs, dict(given), remembered, ask)
     while True:
@@ -231,14 +241,15 @@ def _interview(qs, given: dict[str, str], engine: _Engine) -> dict[str, str]:
             return values
         q = qs.get(choice)
         values = dict(values)
-        values[q.id] = remembered[q.id] = _ask_question(q, values[q.id])
+        earlier = {k: v for k, v in values.items() if qs.ids.index(k) < qs.ids.index(q.id)}
+        values[q.id] = remembered[q.id] = _ask_question(q, values[q.id], qs=qs, context=earlier)
         # re-walk: questions that now apply are asked, those that no longer apply are dropped,
         # and an answer the change rules out is asked again
         values = _complete(qs, values, remembered, ask, reask_conflicts=True)
 
 
 def _defaults(qs, given: dict[str, str]) -> dict[str, str]:
-    return _complete(qs, given, dict(given), lambda q, default: default)
+    return _complete(qs, given, dict(given), lambda q, default, context: default)
 
 
 # ---------------------------------------------------------------- after the result

@@ -388,3 +388,23 @@ def test_the_wizard_module_does_not_import_heavy_modules_at_top():
     root = str(Path(wizard.__file__).resolve().parent.parent)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=60)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_options_an_earlier_answer_rules_out_are_disabled_with_why(wiz, monkeypatch, tmp_path):
+    """In a browser the code is JavaScript (or WebAssembly): Python is shown, disabled, not picked."""
+    shown: dict[str, dict] = {}
+    real = wizard._prompt
+
+    def spy(kind, message, on_shown=None, **kwargs):
+        if message == QS.get("language").text:
+            shown.update({c.value: c.disabled for c in kwargs["choices"]})
+            shown["default"] = kwargs["default"]
+        return real(kind, message, on_shown=on_shown, **kwargs)
+
+    monkeypatch.setattr(wizard, "_prompt", spy)
+    saved = tmp_path / "b.yaml"
+    res = wiz(ENTER * 12, "--set", "target=browser", "--save-answers", saved)
+    assert res.code == 0, res.err
+    assert shown["python"] == "not with target=browser" and shown["kotlin"] == "not with target=browser"
+    assert shown["javascript"] is None and shown["default"] == "javascript"
+    assert yaml.safe_load(saved.read_text())["language"] == "javascript"
