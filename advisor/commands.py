@@ -74,8 +74,8 @@ def frameworks(args: argparse.Namespace) -> int:
     else:
         emit(f"Frameworks as of {cat.as_of}\n\n")
         emit(table(records, [("id", "ID"), ("name", "NAME"), ("status", "STATUS"), ("status_since", "SINCE"),
-                             ("first_release", "FIRST RELEASE"), ("onnx_export", "ONNX EXPORT"),
-                             ("onnx_export_tool", "TOOL"), ("sponsor", "SPONSOR")]))
+                             ("first_release", "FIRST RELEASE"), ("onnx_export", "ONNX EXPORT")]))
+        emit("\nDetails (sponsor, lifecycle notes, ONNX tools, criteria, sources): --format json\n")
     return 0
 
 
@@ -87,7 +87,8 @@ def runtimes(args: argparse.Namespace) -> int:
     else:
         emit(f"Deployment runtimes as of {cat.as_of}\n\n")
         emit(table(records, [("id", "ID"), ("name", "NAME"), ("status", "STATUS"), ("targets", "TARGETS"),
-                             ("languages", "LANGUAGES"), ("imports_onnx", "ONNX"), ("license", "LICENSE")]))
+                             ("languages", "LANGUAGES"), ("imports_onnx", "ONNX")]))
+        emit("\nDetails (OS, hardware, formats, licence, lifecycle, sources): --format json\n")
     return 0
 
 

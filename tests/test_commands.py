@@ -32,7 +32,9 @@ def test_frameworks_table_is_aligned(cli, mini_kb):
     assert header.startswith("ID") and "STATUS" in header
     assert set(rule.replace(" ", "")) == {"-"}
     status_col = header.index("STATUS")
-    assert all(line[status_col - 2:status_col] == "  " for line in out[4:])
+    rows = out[4:out.index("", 4)]
+    assert len(rows) == 3 and all(line[status_col - 2:status_col] == "  " for line in rows)
+    assert "--format json" in out[-1]
 
 
 def test_runtimes_json(cli, mini_kb):
