@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     _as_of(p)
     _fmt(p, ("text", "json"))
 
-    p = command("scores", "advisor.commands:scores", "the Deep Learning Showdown's own scoring (seed 003)")
+    p = command("scores", "advisor.commands:scores", "the 2018 Deep Learning Showdown's own scoring (three categories, overall = their mean)")
     _as_of(p)
     _fmt(p, ("table", "json"))
 
