@@ -55,3 +55,10 @@ def test_help_and_version(run_advisor):
 def test_unknown_command_is_exit_2(run_advisor):
     r = run_advisor("recomend")
     assert r.code == 2 and "invalid choice" in r.err and "Traceback" not in r.err
+
+
+def test_same_input_same_bytes_across_processes(run_advisor):
+    """Whole processes with different hash seeds print byte-identical recommendations."""
+    outs = [run_advisor("recommend", "--format", "json", "--set", "target=mobile", "--set", "sector=industry",
+                        env={"ADVISOR_KNOWLEDGE": "", "PYTHONHASHSEED": seed}).out for seed in ("1", "2")]
+    assert outs[0] and outs[0] == outs[1]
