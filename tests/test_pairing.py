@@ -1,0 +1,41 @@
+"""Bridges: ONNX by default, native only when clearly better, a framework deploying itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from advisor import knowledge as kb
+from advisor.pairing import CLEARLY_BETTER, Route, quality, routes
+
+from conftest import MINI_KB
+
+
+def cat_at(day):
+    kb._load.cache_clear()
+    return kb.catalog(day, kb.load(MINI_KB))
+
+
+def test_routes_at_two_dates():
+    r2019 = routes(cat_at(dt.date(2019, 6, 1)))
+    assert r2019[("alpha", "rt-one")].kind == "onnx" and r2019[("alpha", "rt-one")].exporter == "torch.onnx"
+    assert r2019[("alpha", "rt-web")].kind == "native" and r2019[("alpha", "rt-web")].maturity == "experimental"
+    assert r2019[("beta", "beta")].kind == "same" and r2019[("beta", "beta")].quality == 1.0
+    r2025 = routes(cat_at(dt.date(2025, 6, 1)))
+    assert ("alpha", "rt-web") not in r2025  # the native route was removed in 2024
+
+
+def test_native_wins_only_when_clearly_better():
+    onnx_builtin = kb.Bridge("f", "r", "onnx", "x.onnx", "R", "stable", ("s",))
+    onnx_community = kb.Bridge("f", "r", "onnx", "x2onnx", "R", "beta", ("s",))
+    native_stable = kb.Bridge("f", "r", "native", "x.export", "R", "stable", ("s",))
+    assert quality(native_stable) - quality(onnx_builtin) < CLEARLY_BETTER
+    assert quality(native_stable) - quality(onnx_community) >= CLEARLY_BETTER
+
+    class Cat:  # routes() needs only bridges and subjects
+        subjects = {}
+
+    for onnx, expected in ((onnx_builtin, "onnx"), (onnx_community, "native")):
+        Cat.bridges = [onnx, native_stable]
+        chosen = routes(Cat)[("f", "r")]
+        assert isinstance(chosen, Route) and chosen.kind == expected
+        assert chosen.alternative is not None and chosen.alternative.kind != expected
