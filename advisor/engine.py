@@ -60,6 +60,10 @@ def meets(s: Subject, needs: Needs) -> list[str]:
     caps = s.capabilities
     for key, value in needs.items():
         have = set(caps.get(NEED_CAPABILITY[key], ()))
+        if key == "language":  # one binding suffices: the language's own or one it calls natively
+            if not have & {value, *needs.language_via}:
+                failed.append(key)
+            continue
         wanted = set(value) if isinstance(value, tuple) else {value}
         if not wanted <= have:
             failed.append(key)
@@ -177,7 +181,7 @@ def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomm
             **_base(cat, answers, profile, proto_ranked, []), prototype=None, deployment=None, bridge=None,
             pair_score=None, alternatives=[],
             showdown_route={"applies": False, "explanation": "No workable pair, so no route to explain."},
-            warnings=warnings, robustness=None, unmet=_conflict(cat, workable, needs, dw, profile.conflicts[0]),
+            warnings=warnings, robustness=None, unmet=_conflict(cat, questions, workable, needs, dw, profile.conflicts[0]),
             sources=[],
         )
 
@@ -263,7 +267,7 @@ def _base(cat: Catalog, answers: Answers, profile: Profile, proto_ranked, deploy
     )
 
 
-def _conflict(cat: Catalog, workable: list[Subject], needs: Needs, dw, c) -> dict:
+def _conflict(cat: Catalog, questions: QuestionSet, workable: list[Subject], needs: Needs, dw, c) -> dict:
     """Two answers that cannot work together: which other answer would, and its nearest runtime."""
     relax = []
     fields = needs.to_json()
@@ -271,6 +275,9 @@ def _conflict(cat: Catalog, workable: list[Subject], needs: Needs, dw, c) -> dic
         if c.question not in fields:
             break
         looser = Needs(**{**fields, c.question: alt})
+        if c.question == "language":  # the alternative's own interop (Swift -> Objective-C)
+            via = questions.get("language").option(alt).needs.get("language_via") or ()
+            looser = Needs(**{**looser.to_json(), "language_via": tuple(via)})
         ok = [s for s in workable if not meets(s, looser)]
         if ok:
             feats = {s.id: ranking.deployment_features(s, cat, looser, list(dw)) for s in ok}

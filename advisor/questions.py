@@ -10,7 +10,7 @@ from advisor.errors import BadInput
 from advisor.files import load_yaml
 from advisor.knowledge import VOCAB, packaged_dir
 
-NEED_KEYS = {"target": "targets", "os": "os", "language": "languages", "hardware": "hardware"}
+NEED_KEYS = {"target": "targets", "os": "os", "language": "languages", "language_via": "languages", "hardware": "hardware"}
 WEIGHT_SIDES = ("prototype", "deployment")
 PAIR_KEYS = ("prototype", "deployment", "bridge")
 

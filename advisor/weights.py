@@ -16,6 +16,7 @@ class Needs:
     os: tuple[str, ...] = ()
     language: str | None = None
     hardware: str | None = None
+    language_via: tuple[str, ...] = ()  # bindings the language calls natively (Kotlin -> Java)
 
     def items(self) -> list[tuple[str, object]]:
         out: list[tuple[str, object]] = []
@@ -30,10 +31,14 @@ class Needs:
         return out
 
     def without(self, key: str) -> "Needs":
-        return Needs(**{**self.to_json(), key: () if key == "os" else None})
+        cleared = {key: () if key == "os" else None}
+        if key == "language":
+            cleared["language_via"] = ()
+        return Needs(**{**self.to_json(), **cleared})
 
     def to_json(self) -> dict:
-        return {"target": self.target, "os": tuple(self.os), "language": self.language, "hardware": self.hardware}
+        return {"target": self.target, "os": tuple(self.os), "language": self.language, "hardware": self.hardware,
+                "language_via": tuple(self.language_via)}
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ def derive(answers: Answers, questions: QuestionSet) -> Profile:
             target=needs.get("target"),
             os=tuple(os_need if isinstance(os_need, (list, tuple)) else [os_need]),
             language=needs.get("language"),
+            language_via=tuple(needs.get("language_via") or ()),
             hardware=needs.get("hardware"),
         ),
         pair,

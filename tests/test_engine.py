@@ -166,13 +166,23 @@ def test_every_step_template_formats():
         assert "{prototype" not in out and "{runtime" not in out
 
 
-def test_native_bridges_get_concrete_conversion_calls(cli):
-    import json as _json
+def test_native_bridges_get_concrete_conversion_calls():
+    from advisor.pairing import Route
+    from advisor.steps import bridge_steps
 
-    r = cli("recommend", "--format", "json", "--set", "target=mobile", "--set", "language=kotlin", "--set", "sector=industry")
-    bridge = _json.loads(r.out)["bridge"]
-    assert bridge["format"] == "native"
-    assert "format=\"litert\"" in bridge["steps"][0] or "TFLiteConverter" in bridge["steps"][0] or ".pte" in bridge["steps"][0]
+    class S:
+        def __init__(self, id, name):
+            self.id, self.name = id, name
+
+    keras, litert, pt, et = S("keras", "Keras"), S("tflite", "LiteRT"), S("pytorch", "PyTorch"), S("executorch", "ExecuTorch")
+    steps = bridge_steps(Route("native", "keras.Model.export(format='litert')", "LiteRT", "stable", 1.0, ()), keras, litert, "kotlin")
+    assert 'format="litert"' in steps[0] and "`kotlin`" in steps[1]
+    steps = bridge_steps(Route("native", "torch.export + ExecuTorch exporter (.pte)", "ExecuTorch", "stable", 1.0, ()), pt, et, "swift")
+    assert "to_executorch()" in steps[0] and "model.pte" in steps[0]
+    steps = bridge_steps(Route("native", "some new tool", "X", "beta", 0.8, ()), pt, et, "cpp")
+    assert steps == ["Convert the trained model from PyTorch with some new tool, then load the result with X and run it "
+                     "through ExecuTorch's `cpp` API."]
+
 
 
 def test_answers_that_cannot_work_together_are_explained(cli):
@@ -186,3 +196,16 @@ def test_answers_that_cannot_work_together_are_explained(cli):
     assert d["unmet"]["relax"][0]["instead"] == "javascript"
     text = cli("recommend", "--set", "target=browser", "--set", "language=python").out
     assert "language=python cannot work with target=browser (with it, language is one of: javascript" in text
+
+
+def test_kotlin_is_served_by_a_java_binding_and_swift_by_objective_c():
+    from advisor.engine import meets
+    from advisor.weights import Needs
+
+    class S:
+        capabilities = {"targets": ("mobile",), "languages": ("java", "objc")}
+
+    assert meets(S, Needs(target="mobile", language="kotlin", language_via=("java",))) == []
+    assert meets(S, Needs(target="mobile", language="swift", language_via=("objc",))) == []
+    assert meets(S, Needs(target="mobile", language="kotlin")) == ["language"]
+    assert meets(S, Needs(target="mobile", language="rust")) == ["language"]
