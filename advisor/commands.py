@@ -14,10 +14,7 @@ def _catalog(args: argparse.Namespace) -> kb.Catalog:
 
 
 def _sources(cat: kb.Catalog, ids) -> list[dict]:
-    return [
-        {"id": s, "ref": cat.source(s)["ref"], "title": cat.source(s)["title"], "date": cat.source(s)["date"].isoformat()}
-        for s in sorted(ids)
-    ]
+    return [{**cat.source(s), "date": cat.source(s)["date"].isoformat()} for s in sorted(ids)]
 
 
 def framework_record(cat: kb.Catalog, s: kb.Subject) -> dict:

@@ -411,6 +411,7 @@ class Subject:
     status_note: str
     values: dict[str, float] = field(default_factory=dict)
     capabilities: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    capability_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     onnx: dict[str, dict] = field(default_factory=dict)
     sources: set[str] = field(default_factory=set)
     history: list[dict] = field(default_factory=list)
@@ -508,6 +509,7 @@ def catalog(as_of: dt.date, knowledge: Knowledge | None = None) -> Catalog:
     for (sid, attr), row in _latest(t["capabilities"], TABLES["capabilities"][1], as_of).items():
         if sid in subjects:
             subjects[sid].capabilities[attr] = tuple(row["values"].split())
+            subjects[sid].capability_sources[attr] = tuple(row["source"].split())
             subjects[sid].sources.update(row["source"].split())
     for (sid, direction), row in _latest(t["onnx"], TABLES["onnx"][1], as_of).items():
         if sid in subjects:

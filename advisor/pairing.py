@@ -53,7 +53,8 @@ def routes(cat: Catalog) -> dict[tuple[str, str], Route]:
             out[key] = onnx or native
     for s in cat.subjects.values():  # a framework that deploys its own models
         if s.kind == "framework" and s.deployable:
-            out[(s.id, s.id)] = Route("same", "(none: the same framework)", s.name, "stable", 1.0, tuple(sorted(s.sources))[:1])
+            out[(s.id, s.id)] = Route("same", "(none: the same framework)", s.name, "stable", 1.0,
+                                      s.capability_sources.get("targets", ()))  # the facts that it serves there
     return out
 
 

@@ -333,13 +333,18 @@ def test_installed_command_piped(run_advisor, mini_kb):
 # ---------------------------------------------------------------- a true terminal
 
 
-def test_terminal_prompts_and_ctrl_c(mini_kb):
-    pexpect = pytest.importorskip("pexpect")
+def _spawn_chat(pexpect, kb_folder):
+    """`advisor chat` in a real pseudo-terminal, on the given knowledge."""
     from conftest import advisor_command
 
     cmd = advisor_command()
-    child = pexpect.spawn(cmd[0], [*cmd[1:], "chat"], env={**os.environ, "ADVISOR_KNOWLEDGE": str(mini_kb)},
-                          encoding="utf-8", timeout=60, dimensions=(40, 200))
+    return pexpect.spawn(cmd[0], [*cmd[1:], "chat"], env={**os.environ, "ADVISOR_KNOWLEDGE": str(kb_folder)},
+                         encoding="utf-8", timeout=60, dimensions=(40, 200))
+
+
+def test_terminal_prompts_and_ctrl_c(mini_kb):
+    pexpect = pytest.importorskip("pexpect")
+    child = _spawn_chat(pexpect, mini_kb)
     child.expect("Tell me about your project")
     child.expect("you> ")
     child.sendline("I'm a PhD student, python on servers")
@@ -354,11 +359,7 @@ def test_terminal_prompts_and_ctrl_c(mini_kb):
 
 def test_terminal_eof_says_bye(mini_kb):
     pexpect = pytest.importorskip("pexpect")
-    from conftest import advisor_command
-
-    cmd = advisor_command()
-    child = pexpect.spawn(cmd[0], [*cmd[1:], "chat"], env={**os.environ, "ADVISOR_KNOWLEDGE": str(mini_kb)},
-                          encoding="utf-8", timeout=60)
+    child = _spawn_chat(pexpect, mini_kb)
     child.expect("you> ")
     child.sendeof()
     child.expect("Bye.")

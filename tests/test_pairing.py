@@ -39,3 +39,13 @@ def test_native_wins_only_when_clearly_better():
         chosen = routes(Cat)[("f", "r")]
         assert isinstance(chosen, Route) and chosen.kind == expected
         assert chosen.alternative is not None and chosen.alternative.kind != expected
+
+
+def test_a_framework_deploying_itself_cites_where_it_serves():
+    kb._load.cache_clear()
+    k = kb.load(kb.packaged_dir("knowledge"))
+    cat = kb.catalog(dt.date(2018, 6, 30), k)
+    route = routes(cat)[("tensorflow", "tensorflow")]
+    row = max((r for r in k.tables["capabilities"] if r["subject"] == "tensorflow" and r["attribute"] == "targets"
+               and r["since"] <= "2018-06-30"), key=lambda r: r["since"])
+    assert route.sources == tuple(row["source"].split()) and route.sources
