@@ -311,10 +311,10 @@ class Session:
                 continue
             lines.append(f"As a {role}, {s.name} ranks #{entry['rank']} of {len(ranking)} with {entry['score']:.1f}"
                          + (f", against {pick['name']} {pick['score']:.1f}." if pick else "."))
-            if entry["why_not"]:
+            if entry["why_not"] and entry["rank"] < next(r["rank"] for r in ranking if r["id"] == pick["id"]):
+                lines.append("  " + entry["why_not"][0][0].upper() + entry["why_not"][0][1:] + ".")
+            elif entry["why_not"]:
                 lines.append("  Where it loses most: " + "; ".join(entry["why_not"]) + ".")
-            elif pick is not None and entry["rank"] == 1:
-                lines.append(f"  It ranks first on its own, but the pair with {pick['name']} scores higher over the bridge.")
         in_proto = any(r["id"] == s.id for r in rec["prototype_ranking"])
         in_deploy = any(r["id"] == s.id for r in rec["deployment_ranking"])
         if s.status == "discontinued":

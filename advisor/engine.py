@@ -117,17 +117,46 @@ def _why_not(cat: Catalog, r: ranking.Ranked, best: ranking.Ranked, n: int = 2) 
     ]
 
 
-def _ranking_json(cat: Catalog, ranked: list[ranking.Ranked], subjects: dict[str, Subject]) -> list[dict]:
-    best = ranked[0] if ranked else None
+def _ranking_json(cat: Catalog, ranked: list[ranking.Ranked], subjects: dict[str, Subject],
+                  pick: str | None = None, above=None) -> list[dict]:
+    """Each candidate with its reasons and why-not: the gaps against the pick on this side (against the
+    first when there is no pick); `above(r)` explains one that ranks higher on its own but lost the pair."""
+    best = next((r for r in ranked if r.id == pick), None) if pick else (ranked[0] if ranked else None)
+
+    def why_not(r: ranking.Ranked) -> list[str]:
+        if best is None or r is best:
+            return []
+        if above is not None and r.rank < best.rank:
+            return above(r)
+        return _why_not(cat, r, best)
+
     return [
         {
             "id": r.id, "name": r.name, "rank": r.rank, "score": r.score,
             "status": subjects[r.id].status, "kind": subjects[r.id].kind,
-            "reasons": _reasons(cat, r), "why_not": [] if r is best else _why_not(cat, r, best),
+            "reasons": _reasons(cat, r), "why_not": why_not(r),
             "contributions": r.contributions,
         }
         for r in ranked
     ]
+
+
+def _lost_the_pair(cat: Catalog, pairs, side: str, pick_name: str, pick_score: float):
+    """Why a candidate that outranks the pick on its own side is not in the recommended pair."""
+    index = 1 if side == "prototype" else 2
+
+    def explain(r: ranking.Ranked) -> list[str]:
+        best = next((t for t in pairs if t[index] == r.id), None)
+        if best is None:
+            other = "runtime that meets your needs" if side == "prototype" else "live framework"
+            return [f"it ranks above {pick_name} on its own, but no bridge joins it to a {other}"]
+        sc, p, d, _ = best
+        pair = (f"{cat.subjects[p].name} deploying itself" if p == d
+                else f"{cat.subjects[p].name} -> {cat.subjects[d].name}")
+        return [f"it ranks above {pick_name} on its own, but its best pair ({pair}) scores {sc:.1f} "
+                f"against {pick_score:.1f} for the pick"]
+
+    return explain
 
 
 # ---------------------------------------------------------------- the engine
@@ -206,6 +235,10 @@ def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomm
         )
 
     score, p, d, route = pairs[0]
+    base["prototype_ranking"] = _ranking_json(cat, proto_ranked, cat.subjects, p,
+                                              _lost_the_pair(cat, pairs, "prototype", cat.subjects[p].name, score))
+    base["deployment_ranking"] = _ranking_json(cat, deploy_ranked, cat.subjects, d,
+                                               _lost_the_pair(cat, pairs, "deployment", cat.subjects[d].name, score))
     proto_r = next(r for r in proto_ranked if r.id == p)
     deploy_r = next(r for r in deploy_ranked if r.id == d)
     ps, ds = cat.subjects[p], cat.subjects[d]

@@ -25,8 +25,8 @@ def recommendation_text(rec: dict) -> str:
     lines.append(f"Prototype in {p['name']}, deploy with {d['name']} ({via}).   as of {rec['as_of']}")
     lines.append("")
     lines.append("Why")
-    lines.append(_wrap(f"{p['name']} (score {p['score']:.1f}/100): " + "; ".join(p["reasons"]) + "."))
-    lines.append(_wrap(f"{d['name']} (score {d['score']:.1f}/100): " + "; ".join(d["reasons"]) + "."))
+    lines.append(_wrap(f"Prototype: {p['name']} (score {p['score']:.1f}/100): " + "; ".join(p["reasons"]) + "."))
+    lines.append(_wrap(f"Deployment: {d['name']} (score {d['score']:.1f}/100): " + "; ".join(d["reasons"]) + "."))
     lines.append("")
     lines.append(f"Bridge: {b['exporter']} -> {b['importer']} ({b['maturity']})")
     lines.append(_wrap(b["why"]))
@@ -41,7 +41,7 @@ def recommendation_text(rec: dict) -> str:
     lines.append("")
     lines.append("Runners-up")
     for side, ranking in (("prototype", rec["prototype_ranking"]), ("deployment", rec["deployment_ranking"])):
-        for r in ranking[1:3]:
+        for r in [r for r in ranking if r["id"] != rec[side]["id"]][:2]:
             why = "; ".join(r["why_not"]) or "close behind"
             lines.append(_wrap(f"{side:<10} #{r['rank']} {r['name']} ({r['score']:.1f}): {why}"))
     rb = rec["robustness"]

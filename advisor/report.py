@@ -225,7 +225,7 @@ def build_view(rec: dict, title: str | None = None, extra: dict | None = None) -
         "needs": _needs(rec["needs"]),
         "carried": {side: _carried(rankings[side], rec[side]["id"], label) for side, _ in SIDES} if ok else {},
         "edge": {side: _edge(rankings[side], rec[side]["id"], label) for side, _ in SIDES} if ok else {},
-        "runners_up": {side: _runners_up(rankings[side], side, rec, label) for side, _ in SIDES},
+        "runners_up": {side: _runners_up(rankings[side], side, rec) for side, _ in SIDES},
         "side_titles": dict(SIDES),
         "alternatives": [{**a, "route": _route_text(a, names)} for a in rec["alternatives"]],
         "showdown_argument": SHOWDOWN_ARGUMENT,
@@ -360,44 +360,16 @@ def _edge(ranking: list[dict], pick_id: str, label) -> dict | None:
     return {"name": other["name"], "rows": rows[:3]}
 
 
-def _gaps(r: dict, pick: dict, label, n: int = 2) -> list[str]:
-    """Where `r` falls furthest behind the pick (the engine's why-not, measured against the pick)."""
-    gaps = []
-    for c, v in r["contributions"].items():
-        b = pick["contributions"].get(c)
-        if b is None:
-            continue
-        loss = v["gap"] - b["gap"]
-        if loss > 1e-9:
-            gaps.append((-loss, c, v, b))
-    gaps.sort(key=lambda g: (g[0], g[1]))
-    return [f"{label(c)}: {round(100 * v['value'])}/100 vs {round(100 * b['value'])}/100 for {pick['name']}"
-            for _, c, v, b in gaps[:n]]
-
-
-def _runners_up(ranking: list[dict], side: str, rec: dict, label) -> list[dict]:
-    """The runners-up and their biggest gaps against the pick; with no pick, the best candidates and their
-    strengths. A candidate that ranks above the pick on its own side lost on the pair (the bridge)."""
+def _runners_up(ranking: list[dict], side: str, rec: dict) -> list[dict]:
+    """The runners-up and the engine's why-not (their biggest gaps against the pick, or why one that ranks
+    above the pick lost the pair); with no pick, the best candidates and their strengths."""
     if rec["prototype"] is None:
         return [{"name": r["name"], "rank": r["rank"], "score": r["score"], "status": r["status"],
                  "why_not": r["reasons"]} for r in ranking[:RUNNERS_UP]]
-    pick = _entry(ranking, rec[side]["id"])
     out = []
     for r in [r for r in ranking if r["id"] != rec[side]["id"]][:RUNNERS_UP]:
-        if pick is not None and r["score"] >= pick["score"]:
-            partner = rec["deployment"] if side == "prototype" else rec["prototype"]
-            pair = (r["id"], partner["id"]) if side == "prototype" else (partner["id"], r["id"])
-            alt = next((a for a in rec["alternatives"] if (a["prototype"], a["deployment"]) == pair), None)
-            if alt is not None:
-                why = [f"it ranks above {pick['name']} on its own, but paired with {partner['name']} it scores "
-                       f"{num(alt['score'])} against {num(rec['pair_score'])} for the pick (the bridge counts)"]
-            else:
-                why = [f"it ranks above {pick['name']} on its own, but its pair with {partner['name']} scores lower "
-                       "than the pick's (a weaker or missing bridge)"]
-        else:
-            why = _gaps(r, pick, label) if pick is not None else r["why_not"]
         out.append({"name": r["name"], "rank": r["rank"], "score": r["score"], "status": r["status"],
-                    "why_not": why or ["close behind: no single criterion stands out"]})
+                    "why_not": r["why_not"] or ["close behind: no single criterion stands out"]})
     return out
 
 

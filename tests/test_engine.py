@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -209,3 +210,24 @@ def test_kotlin_is_served_by_a_java_binding_and_swift_by_objective_c():
     assert meets(S, Needs(target="mobile", language="swift", language_via=("objc",))) == []
     assert meets(S, Needs(target="mobile", language="kotlin")) == ["language"]
     assert meets(S, Needs(target="mobile", language="rust")) == ["language"]
+
+
+def test_why_not_is_measured_against_the_pick_on_each_side(cli):
+    """Embedded vision in mid-2018: TensorFlow deploying itself wins the pair although PyTorch ranks first as a
+    prototype. Each runner-up's why-not compares it with the pick, and a candidate that outranks the pick on its
+    own side says which pair it would have made and by how much that pair lost."""
+    r, d = rec(cli, "--as-of", "2018-06", "--set", "sector=industry", "--set", "target=embedded",
+               "--set", "task=vision", "--set", "language=cpp")
+    assert r.code == 0 and d["prototype"]["id"] == "tensorflow"
+    for side in ("prototype", "deployment"):
+        ranking = d[f"{side}_ranking"]
+        pick = next(x for x in ranking if x["id"] == d[side]["id"])
+        assert pick["why_not"] == []
+        for x in ranking:
+            if x["rank"] < pick["rank"]:
+                assert x["why_not"][0].startswith("it ranks above TensorFlow on its own, but its best pair (")
+                theirs, ours = map(float, re.search(r"scores ([\d.]+) against ([\d.]+) for the pick", x["why_not"][0]).groups())
+                assert theirs < ours and abs(ours - d["pair_score"]) <= 0.051
+            elif x is not pick:
+                assert all(w.endswith("for TensorFlow") for w in x["why_not"]), x
+    assert d["prototype_ranking"][0]["id"] == "pytorch"

@@ -523,18 +523,15 @@ def test_every_bridge_step_text_formats():
     assert 'sess.run(None, {"input": x})' in data["load"]["onnxruntime"]["python"].format(**fields)
 
 
-def test_pick_that_is_not_first_on_its_side(mini_kb):
-    """The pair wins on the bridge: the pick can rank below another candidate on its own side. The report
-    must then explain the pick's own criteria and why the higher-ranked one lost, not the #1's."""
-    rec = _rec("2026-10", ["sector=industry"])
-    gamma = next(r for r in rec["prototype_ranking"] if r["id"] == "gamma")
-    rec["prototype"] = {k: gamma[k] for k in ("id", "name", "score", "status", "reasons")}
-    rec["alternatives"] = [{"prototype": "alpha", "deployment": "rt-one", "bridge": "onnx", "exporter": "torch.onnx",
-                            "score": 70.0}]
+def test_pick_that_is_not_first_on_its_side():
+    """The pair wins on the bridge: the pick can rank below another candidate on its own side (embedded
+    vision in mid-2018: PyTorch ranks first as a prototype, but TensorFlow deploying itself wins the pair).
+    The report explains the pick's own criteria and why each higher-ranked candidate lost the pair."""
+    rec = _rec("2018-06", ["sector=industry", "target=embedded", "task=vision", "language=cpp"])
+    assert rec["prototype"]["id"] == "tensorflow" and rec["prototype_ranking"][0]["id"] == "pytorch"
     text = report.render(rec, "markdown")
-    assert "Prototyping framework, Gamma:" in text
-    assert "| Scalability | 2.5 | 1 | 2.5 |" in text  # Gamma's own value, not Alpha's 0.6
-    assert "Its edge over Alpha: Scalability 1 vs 0.6 at weight 2.5" in text
-    assert ("- #1 **Alpha** (81.2/100): it ranks above Gamma on its own, but paired with RuntimeOne it scores 70 "
-            "against 75 for the pick (the bridge counts).") in text
-    assert "#2 **Gamma**" not in text  # the pick is not its own runner-up
+    assert "Prototyping framework, TensorFlow:" in text
+    assert re.search(r"- #1 \*\*PyTorch\*\* \([\d.]+/100\): it ranks above TensorFlow on its own, but its best "
+                     r"pair \(PyTorch -> [^)]+\) scores [\d.]+ against [\d.]+ for the pick\.", text)
+    assert not re.search(r"#\d \*\*TensorFlow\*\* \(", text.split("Why not the runners-up")[1].split("###")[0]), \
+        "the pick is not its own runner-up"
