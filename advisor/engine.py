@@ -336,10 +336,15 @@ def _robustness(cat, pairs, protos, deploys, proto_feats, deploy_feats, pw, dw, 
     PX = np.array([[proto_feats[s.id][c].value for c in pcrits] for s in protos])
     DX = np.array([[deploy_feats[s.id][c].value for c in dcrits] for s in deploys])
     rows = [(pindex[p], dindex[d], route.quality, f"{p} + {d}") for _, p, d, route in pairs]
-    return robustness.analyse(
+    result = robustness.analyse(
         rows, PX, np.array([pw[c] for c in pcrits]), DX, np.array([dw[c] for c in dcrits]), pcrits, dcrits,
         lambda P, D, q: pair_score(shares, P, D, q),
     )
+    flip = result["smallest_flip"]
+    if flip:  # the same, for people
+        flip["label"] = criterion_label(cat, flip["criterion"])
+        flip["new_pick_name"] = " + ".join(cat.subjects[x].name for x in flip["new_pick"].split(" + "))
+    return result
 
 
 def _bridge_why(route: Route, ps: Subject, ds: Subject) -> str:

@@ -50,8 +50,8 @@ def recommendation_text(rec: dict) -> str:
                  f"{rb['samples']} runs with weights jittered by ±{rb['sigma']:.0%}.")
     flip = rb.get("smallest_flip")
     if flip:
-        lines.append(_wrap(f"Smallest change that flips it: {flip['side']} weight of '{flip['criterion']}' "
-                           f"{flip['from']:g} -> {flip['to']:g} makes {flip['new_pick']} the pick."))
+        lines.append(_wrap(f"Smallest change that flips it: the {flip['side']} weight of “{flip['label']}” "
+                           f"{flip['from']:g} -> {flip['to']:g} makes {flip['new_pick_name']} the pick."))
     else:
         lines.append(_wrap("No single weight, from dropped to five times its value, changes the pick."))
     if rec["warnings"]:

@@ -231,3 +231,18 @@ def test_why_not_is_measured_against_the_pick_on_each_side(cli):
             elif x is not pick:
                 assert all(w.endswith("for TensorFlow") for w in x["why_not"]), x
     assert d["prototype_ranking"][0]["id"] == "pytorch"
+
+
+def test_text_names_the_sides_and_the_flip_for_people(cli):
+    r = cli("recommend", "--set", "target=mobile", "--set", "sector=industry")
+    assert r.code == 0
+    assert "\n  Prototype: PyTorch (score " in r.out and "\n  Deployment: ONNX Runtime (score " in r.out
+    _, d = rec(cli, "--set", "target=mobile", "--set", "sector=industry")
+    flip = d["robustness"]["smallest_flip"]
+    p, q = flip["new_pick"].split(" + ")
+    assert flip["new_pick_name"] == f"{_name(d, p)} + {_name(d, q)}"
+    assert f"the {flip['side']} weight of “{flip['label']}”" in r.out and flip["criterion"] not in r.out.split("How firm")[1]
+
+
+def _name(d, sid):
+    return next(x["name"] for x in d["prototype_ranking"] + d["deployment_ranking"] if x["id"] == sid)
