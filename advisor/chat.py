@@ -311,7 +311,8 @@ class Session:
                 continue
             lines.append(f"As a {role}, {s.name} ranks #{entry['rank']} of {len(ranking)} with {entry['score']:.1f}"
                          + (f", against {pick['name']} {pick['score']:.1f}." if pick else "."))
-            if entry["why_not"] and entry["rank"] < next(r["rank"] for r in ranking if r["id"] == pick["id"]):
+            pick_rank = next((r["rank"] for r in ranking if pick is not None and r["id"] == pick["id"]), None)
+            if entry["why_not"] and pick_rank is not None and entry["rank"] < pick_rank:  # it lost on the pair
                 lines.append("  " + entry["why_not"][0][0].upper() + entry["why_not"][0][1:] + ".")
             elif entry["why_not"]:
                 lines.append("  Where it loses most: " + "; ".join(entry["why_not"]) + ".")
