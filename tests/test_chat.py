@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -391,3 +392,20 @@ def test_why_not_tensorflow_with_the_real_knowledge(monkeypatch):
     assert "TensorFlow" in text
     text = say(s, "what if we deploy to the browser instead?")
     assert "Changed: target server -> browser." in text
+
+
+def test_why_not_the_first_ranked_says_which_pair_it_lost(monkeypatch):
+    """Embedded vision in mid-2018: PyTorch ranks first as a prototype, yet TensorFlow deploying itself wins
+    the pair. "Why not PyTorch?" names PyTorch's best pair and its score against the pick's."""
+    from advisor import knowledge as kb
+    from advisor.chat import Session
+
+    monkeypatch.delenv("ADVISOR_KNOWLEDGE", raising=False)
+    knowledge = kb.load()
+    s = Session(load_questions(), kb.catalog(kb.parse_as_of("2018-06", knowledge), knowledge), load_phrasebook())
+    say(s, "I work in industry on embedded vision in C++")
+    assert s.state()["prototype"]["id"] == "tensorflow"
+    text = say(s, "why not PyTorch?")
+    assert re.search(r"ranks #1 of \d+ .*\n  It ranks above TensorFlow on its own, but its best pair "
+                     r"\(PyTorch -> [^)]+\) scores [\d.]+ against [\d.]+ for the pick\.", text), text
+    assert "Where it loses most" not in text.split("As a deployment runtime")[0]
