@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -18,6 +19,8 @@ from advisor.weights import Needs, Profile, derive
 NEED_CAPABILITY = {"target": "targets", "os": "os", "language": "languages", "hardware": "hardware"}
 TOP_WARN = 3  # a dead project that would have ranked this high is shown with a warning
 MIN_KNOWN = 0.5  # a framework is ranked only when at least half its criteria are known facts
+STALE_YEARS = 2  # a fact this much older than the as-of date may no longer hold
+LEADERS = 3  # the candidates per side whose facts decide the pick
 
 
 def _known_share(feats: dict) -> float:
@@ -141,6 +144,45 @@ def _ranking_json(cat: Catalog, ranked: list[ranking.Ranked], subjects: dict[str
     ]
 
 
+def _thin_facts(cat: Catalog, leaders: list[ranking.Ranked]) -> str | None:
+    """One warning naming the leading candidates whose weighted facts are estimated (none recorded by the
+    as-of date) or unchecked for STALE_YEARS or more (their newest source is that old): the ranking may
+    not show the state at that date."""
+    as_of = cat.as_of
+    limit = dt.date(as_of.year - STALE_YEARS, as_of.month, min(as_of.day, 28)).isoformat()
+    old: dict[str, list[str]] = {}  # the year of the newest source -> names
+    estimated: list[str] = []
+    seen: set[str] = set()
+    for r in leaders:
+        if r.id in seen:
+            continue
+        seen.add(r.id)
+        weighted = [v for v in r.contributions.values() if v["weight"] > 0]
+        checked = sorted(v["checked"] for v in weighted if v["checked"])
+        median = checked[len(checked) // 2] if checked else None
+        if median and median < limit:  # most of its facts are old
+            old.setdefault(median[:4], []).append(r.name)
+        missing = [c for c, v in r.contributions.items() if v["weight"] > 0 and not v["known"]]
+        if missing:
+            estimated.append(f"{r.name} ({_listing([_lower(criterion_label(cat, c)) for c in missing])})")
+    notes = [f"{_listing(names)} {'lean' if len(names) > 1 else 'leans'} on facts mostly last checked in {year}"
+             for year, names in sorted(old.items())]
+    if estimated:
+        notes.append("no facts yet, so estimated at mid-scale, for " + "; ".join(estimated))
+    if not notes:
+        return None
+    return (f"Facts are thin at {as_of.isoformat()}: " + "; ".join(notes)
+            + ". The ranking may not show the state at that date: read it with care.")
+
+
+def _lower(label: str) -> str:
+    return label if label[:2].isupper() else label[0].lower() + label[1:]  # keep "ONNX import"
+
+
+def _listing(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _lost_the_pair(cat: Catalog, pairs, side: str, pick_name: str, pick_score: float):
     """Why a candidate that outranks the pick on its own side is not in the recommended pair."""
     index = 1 if side == "prototype" else 2
@@ -246,6 +288,9 @@ def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomm
         if s.status == "maintenance":
             warnings.append(f"{s.name}, the {role}, is in maintenance since {s.status_since} ({s.status_note}): "
                             "it works but gets few new features; plan a migration path.")
+    thin = _thin_facts(cat, [proto_r, deploy_r, *proto_ranked[:LEADERS], *deploy_ranked[:LEADERS]])
+    if thin:
+        warnings.append(thin)
     if route.maturity in ("experimental", "deprecated"):
         warnings.append(f"The bridge {route.exporter} -> {route.importer} is {route.maturity}.")
 

@@ -410,6 +410,7 @@ class Subject:
     status_since: dt.date
     status_note: str
     values: dict[str, float] = field(default_factory=dict)
+    value_checked: dict[str, dt.date] = field(default_factory=dict)  # each value's newest source date
     capabilities: dict[str, tuple[str, ...]] = field(default_factory=dict)
     capability_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     onnx: dict[str, dict] = field(default_factory=dict)
@@ -505,6 +506,7 @@ def catalog(as_of: dt.date, knowledge: Knowledge | None = None) -> Catalog:
     for (sid, crit), row in _latest(t["observations"], TABLES["observations"][1], as_of).items():
         if sid in subjects:
             subjects[sid].values[crit] = float(row["value"])
+            subjects[sid].value_checked[crit] = max(kb.sources[x]["date"] for x in row["source"].split())
             subjects[sid].sources.update(row["source"].split())
     for (sid, attr), row in _latest(t["capabilities"], TABLES["capabilities"][1], as_of).items():
         if sid in subjects:

@@ -7,6 +7,7 @@ the others.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +27,7 @@ SUPPORT = ("sponsor", "activity", "ecosystem", "documentation")
 class Feature:
     value: float  # 0..1, 1 is ideal
     known: bool  # False when imputed
+    checked: dt.date | None = None  # the newest source behind the fact, when one observation gives it
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def prototype_features(s: Subject, cat: Catalog, criteria: list[str]) -> dict[st
         if c == "lifecycle":
             out[c] = Feature(LIFECYCLE[s.status], True)
         elif c in s.values:
-            out[c] = Feature(cat.criteria[c].normalise(s.values[c]), True)
+            out[c] = Feature(cat.criteria[c].normalise(s.values[c]), True, s.value_checked[c])
     for c in criteria:
         if c in out:
             continue
@@ -61,11 +63,12 @@ def deployment_features(s: Subject, cat: Catalog, needs: Needs, criteria: list[s
     out: dict[str, Feature] = {}
     for c in criteria:
         if c in SUPPORT:
-            out[c] = Feature(cat.criteria[c].normalise(s.values[c]), True) if c in s.values else Feature(0.5, False)
+            known = c in s.values
+            out[c] = Feature(cat.criteria[c].normalise(s.values[c]), True, s.value_checked[c]) if known else Feature(0.5, False)
         elif c == "target_fit":
             key = f"target_{needs.target}"
             if key in s.values:
-                out[c] = Feature(cat.criteria[key].normalise(s.values[key]), True)
+                out[c] = Feature(cat.criteria[key].normalise(s.values[key]), True, s.value_checked[key])
             else:
                 out[c] = Feature(2 / 3 if needs.target in caps.get("targets", ()) else 0.0, False)
         elif c == "language_breadth":
@@ -128,6 +131,7 @@ def rank(candidates: list[Subject], features: dict[str, dict[str, Feature]], wei
                 "weight": round(weights[c], 4),
                 "gap": round(weights[c] * (1.0 - features[s.id][c].value) ** 2 / dmax**2 * 100, 4),
                 "known": features[s.id][c].known,
+                "checked": None if features[s.id][c].checked is None else features[s.id][c].checked.isoformat(),
             }
             for c in crits
         }

@@ -246,3 +246,26 @@ def test_text_names_the_sides_and_the_flip_for_people(cli):
 
 def _name(d, sid):
     return next(x["name"] for x in d["prototype_ranking"] + d["deployment_ranking"] if x["id"] == sid)
+
+
+def test_thin_facts_at_the_as_of_date_are_warned(cli, mini_kb):
+    """The fixture's facts were last checked in 2018: read in 2018 they are fresh, read in 2026 they are not,
+    and each contribution says when its fact was last checked."""
+    _, fresh = rec(cli, "--as-of", "2018-06")
+    assert not any(w.startswith("Facts are thin") for w in fresh["warnings"])
+    _, late = rec(cli, "--as-of", "2026-10")
+    thin = [w for w in late["warnings"] if w.startswith("Facts are thin")]
+    assert thin == ["Facts are thin at 2026-10-31: Alpha and RuntimeOne lean on facts mostly last checked in 2018. "
+                    "The ranking may not show the state at that date: read it with care."]
+    alpha = next(r for r in late["prototype_ranking"] if r["id"] == "alpha")
+    assert alpha["contributions"]["sponsor"]["checked"].startswith("2018")
+    assert alpha["contributions"]["lifecycle"]["checked"] is None  # from the status, not an observation
+
+
+def test_no_thin_facts_today_but_mid_2023_leans_on_2018(cli):
+    _, today = rec(cli, "--set", "sector=academia")
+    assert not any(w.startswith("Facts are thin") for w in today["warnings"])
+    r, mid = rec(cli, "--as-of", "2023-06", "--set", "sector=academia")
+    thin = next(w for w in mid["warnings"] if w.startswith("Facts are thin"))
+    assert "PyTorch" in thin and "last checked in 2018" in thin
+    assert "Facts are thin at 2023-06-30" in cli("recommend", "--as-of", "2023-06", "--set", "sector=academia").out
