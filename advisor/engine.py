@@ -145,9 +145,9 @@ def _ranking_json(cat: Catalog, ranked: list[ranking.Ranked], subjects: dict[str
 
 
 def _thin_facts(cat: Catalog, leaders: list[ranking.Ranked]) -> str | None:
-    """One warning naming the leading candidates whose weighted facts are estimated (none recorded by the
-    as-of date) or unchecked for STALE_YEARS or more (their newest source is that old): the ranking may
-    not show the state at that date."""
+    """One warning naming the leading candidates whose weighted facts were mostly last checked (their
+    newest source) STALE_YEARS or more before the as-of date, or are estimated (none recorded by then):
+    the ranking may not show the state at that date."""
     as_of = cat.as_of
     limit = dt.date(as_of.year - STALE_YEARS, as_of.month, min(as_of.day, 28)).isoformat()
     old: dict[str, list[str]] = {}  # the year of the newest source -> names
