@@ -165,3 +165,20 @@ def test_shipped_knowledge_is_sound():
     k = kb.load()
     assert k.latest <= dt.date(2026, 11, 21)
     assert k.earliest < dt.date(2018, 1, 1)
+
+
+def test_mid_2022_knows_what_had_changed_since_2018():
+    """Between the two well-filled dates the knowledge still holds: capabilities gained at their release
+    (ONNX Runtime's Java API in 1.2, its web build in 1.8) and a mid-2022 snapshot of the support criteria
+    (MXNet declining before its retirement; Keras and JAX scored at all)."""
+    kb._load.cache_clear()
+    knowledge = kb.load(kb.packaged_dir("knowledge"))
+    early, mid = kb.catalog(dt.date(2019, 12, 31), knowledge), kb.catalog(dt.date(2022, 6, 30), knowledge)
+    ort = mid.subjects["onnxruntime"]
+    assert {"java", "javascript"} <= set(ort.capabilities["languages"])
+    assert "browser" in ort.capabilities["targets"] and ort.values["target_browser"] > 0
+    assert "java" not in early.subjects["onnxruntime"].capabilities["languages"]
+    assert mid.subjects["mxnet"].values["activity"] < early.subjects["mxnet"].values["activity"]
+    assert mid.subjects["mxnet"].value_checked["activity"].year == 2022
+    for fw in ("keras", "jax"):
+        assert "ecosystem" in mid.subjects[fw].values and "ecosystem" not in early.subjects[fw].values
