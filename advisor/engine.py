@@ -267,7 +267,7 @@ def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomm
         key=lambda t: (-t[0], t[1], t[2]),
     )
 
-    base = _base(cat, answers, profile, proto_ranked, deploy_ranked)
+    base = _base(cat, answers, profile, proto_ranked, deploy_ranked, pairs)
     if not pairs:
         return Recommendation(
             **base, prototype=None, deployment=None, bridge=None, pair_score=None, alternatives=[],
@@ -277,10 +277,6 @@ def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomm
         )
 
     score, p, d, route = pairs[0]
-    base["prototype_ranking"] = _ranking_json(cat, proto_ranked, cat.subjects, p,
-                                              _lost_the_pair(cat, pairs, "prototype", cat.subjects[p].name, score))
-    base["deployment_ranking"] = _ranking_json(cat, deploy_ranked, cat.subjects, d,
-                                               _lost_the_pair(cat, pairs, "deployment", cat.subjects[d].name, score))
     proto_r = next(r for r in proto_ranked if r.id == p)
     deploy_r = next(r for r in deploy_ranked if r.id == d)
     ps, ds = cat.subjects[p], cat.subjects[d]
@@ -334,14 +330,23 @@ def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> Recomm
     )
 
 
-def _base(cat: Catalog, answers: Answers, profile: Profile, proto_ranked, deploy_ranked) -> dict:
+def _base(cat: Catalog, answers: Answers, profile: Profile, proto_ranked, deploy_ranked, pairs=()) -> dict:
+    """The fields every Recommendation has; with `pairs` (best first), rankings explained against the pick."""
+    if pairs:
+        score, p, d, _ = pairs[0]
+        proto_json = _ranking_json(cat, proto_ranked, cat.subjects, p,
+                                   _lost_the_pair(cat, pairs, "prototype", cat.subjects[p].name, score))
+        deploy_json = _ranking_json(cat, deploy_ranked, cat.subjects, d,
+                                    _lost_the_pair(cat, pairs, "deployment", cat.subjects[d].name, score))
+    else:
+        proto_json = _ranking_json(cat, proto_ranked, cat.subjects)
+        deploy_json = _ranking_json(cat, deploy_ranked, cat.subjects)
     return dict(
         as_of=cat.as_of.isoformat(), knowledge_date=cat.knowledge.latest.isoformat(),
         answers=answers.to_json(), given=sorted(answers.given),
         weights={"prototype": profile.prototype, "deployment": profile.deployment, "pair": profile.pair},
         needs={k: (list(v) if isinstance(v, tuple) else v) for k, v in profile.needs.to_json().items()},
-        prototype_ranking=_ranking_json(cat, proto_ranked, cat.subjects),
-        deployment_ranking=_ranking_json(cat, deploy_ranked, cat.subjects),
+        prototype_ranking=proto_json, deployment_ranking=deploy_json,
     )
 
 
