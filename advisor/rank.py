@@ -63,8 +63,8 @@ def deployment_features(s: Subject, cat: Catalog, needs: Needs, criteria: list[s
     out: dict[str, Feature] = {}
     for c in criteria:
         if c in SUPPORT:
-            known = c in s.values
-            out[c] = Feature(cat.criteria[c].normalise(s.values[c]), True, s.value_checked[c]) if known else Feature(0.5, False)
+            out[c] = (Feature(cat.criteria[c].normalise(s.values[c]), True, s.value_checked[c]) if c in s.values
+                      else Feature(0.5, False))
         elif c == "target_fit":
             key = f"target_{needs.target}"
             if key in s.values:
@@ -125,13 +125,14 @@ def rank(candidates: list[Subject], features: dict[str, dict[str, Feature]], wei
     for d, i in zip(dist[0], idx[0]):
         s = candidates[i]
         score = round(100.0 * (1.0 - float(d) / dmax), 6)
+        feats = features[s.id]
         contrib = {
             c: {
-                "value": round(features[s.id][c].value, 4),
+                "value": round(feats[c].value, 4),
                 "weight": round(weights[c], 4),
-                "gap": round(weights[c] * (1.0 - features[s.id][c].value) ** 2 / dmax**2 * 100, 4),
-                "known": features[s.id][c].known,
-                "checked": None if features[s.id][c].checked is None else features[s.id][c].checked.isoformat(),
+                "gap": round(weights[c] * (1.0 - feats[c].value) ** 2 / dmax**2 * 100, 4),
+                "known": feats[c].known,
+                "checked": None if feats[c].checked is None else feats[c].checked.isoformat(),
             }
             for c in crits
         }
