@@ -18,9 +18,10 @@ from advisor.errors import BadInput, KnowledgeError
 
 # Vocabularies of capability values.
 VOCAB: dict[str, tuple[str, ...]] = {
-    "targets": ("server", "mobile", "embedded", "browser", "desktop"),
+    "targets": ("server", "mobile", "embedded", "browser", "desktop", "microcontroller"),
     "os": ("linux", "windows", "macos", "android", "ios"),
-    "hardware": ("nvidia_gpu", "amd_gpu", "intel_cpu", "intel_gpu", "arm", "apple_silicon", "tpu", "npu"),
+    "hardware": ("nvidia_gpu", "amd_gpu", "intel_cpu", "intel_gpu", "arm", "apple_silicon", "tpu", "npu", "mcu"),
+    "tasks": ("vision", "nlp", "speech", "tabular", "generative", "llm", "other"),
     "languages": (
         "python", "cpp", "c", "java", "kotlin", "scala", "javascript", "csharp", "swift", "objc",
         "go", "rust", "r", "julia", "lua", "matlab", "perl",
@@ -28,7 +29,7 @@ VOCAB: dict[str, tuple[str, ...]] = {
     "formats": (
         "onnx", "savedmodel", "keras", "tflite", "torchscript", "torch_export", "pte", "pytorch",
         "caffe", "caffe2", "mxnet", "coreml", "openvino_ir", "paddle", "mindir", "jax", "tfjs",
-        "ncnn", "mnn", "tensorrt_engine", "dl4j",
+        "ncnn", "mnn", "tensorrt_engine", "dl4j", "hf_checkpoint", "gguf", "mlx", "tflite_c_array", "safetensors",
     ),
 }
 KINDS = ("framework", "runtime")
