@@ -352,36 +352,44 @@ def validate(tables: dict[str, list[Row]], folder: Path) -> Knowledge:
     return Knowledge(folder, sources, criteria, subjects, tables, min(dates), max(dates))
 
 
+AGREEING = (("targets", "target_"), ("hardware", "hw_"))  # capability -> the fit scores that must agree with it
+
+
 def _check_targets_agree(tables: dict[str, list[Row]]) -> None:
-    """A subject's `targets` capability and its target_* fit scores must agree at every date:
-    fit > 0 exactly for the targets listed (where a fit score is known)."""
+    """A subject's `targets` (`hardware`) capability and its target_* (hw_*) fit scores must agree at
+    every date: fit > 0 exactly for the values listed (where a fit score is known)."""
+    for attribute, prefix in AGREEING:
+        _check_agree(tables, attribute, prefix)
+
+
+def _check_agree(tables: dict[str, list[Row]], attribute: str, prefix: str) -> None:
     by_subject: dict[str, list[Row]] = {}
     for row in tables["capabilities"]:
-        if row["attribute"] == "targets":
+        if row["attribute"] == attribute:
             by_subject.setdefault(row["subject"], []).append(row)
     for row in tables["observations"]:
-        if row["criterion"].startswith("target_"):
+        if row["criterion"].startswith(prefix):
             by_subject.setdefault(row["subject"], []).append(row)
     for sid, rows in sorted(by_subject.items()):
         rows.sort(key=lambda r: (parse_date(r["since"]), r.file, r.row))
-        targets: set[str] | None = None
+        listed: set[str] | None = None
         fit: dict[str, tuple[float, Row]] = {}
         for i, row in enumerate(rows):
             if "attribute" in row.cells:
-                targets = set(row["values"].split())
+                listed = set(row["values"].split())
             else:
-                fit[row["criterion"][len("target_"):]] = (float(row["value"]), row)
+                fit[row["criterion"][len(prefix):]] = (float(row["value"]), row)
             if i + 1 < len(rows) and rows[i + 1]["since"] == row["since"]:
                 continue  # compare once all rows of this date are in
-            if targets is None:
+            if listed is None:
                 if any(v > 0 for v, _ in fit.values()):
-                    raise row.fail("since", f"{sid} has target fit scores but no 'targets' capability at {row['since']}")
+                    raise row.fail("since", f"{sid} has {prefix}* fit scores but no '{attribute}' capability at {row['since']}")
                 continue
             for t, (value, frow) in sorted(fit.items()):
-                if (value > 0) != (t in targets):
-                    listed = "lists" if t in targets else "does not list"
+                if (value > 0) != (t in listed):
+                    verb = "lists" if t in listed else "does not list"
                     raise row.fail(
-                        None, f"{sid} at {row['since']}: target_{t} is {value:g} but its 'targets' capability {listed} "
+                        None, f"{sid} at {row['since']}: {prefix}{t} is {value:g} but its '{attribute}' capability {verb} "
                         f"{t} (fit row {frow.row} of {frow.file}); make them agree")
 
 
