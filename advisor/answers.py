@@ -65,12 +65,17 @@ def resolve(questions: QuestionSet, given: dict[str, str]) -> Answers:
     return Answers(values, frozenset(k for k in given if k in values), tuple(ignored))
 
 
-def from_sources(questions: QuestionSet, answers_file: str | None, sets: list[str]) -> Answers:
-    """Answers from --answers FILE and --set KEY=VALUE (--set wins), defaults for the rest."""
+def given_from_sources(questions: QuestionSet, answers_file: str | None, sets: list[str]) -> dict[str, str]:
+    """The validated answers of --answers FILE and --set KEY=VALUE (--set wins), before defaults."""
     from advisor.files import read_mapping
 
     given: dict[str, str] = {}
     if answers_file:
         given.update(check(questions, read_mapping(answers_file), origin=str(answers_file)))
     given.update(check(questions, parse_sets(sets), origin="--set"))
-    return resolve(questions, given)
+    return given
+
+
+def from_sources(questions: QuestionSet, answers_file: str | None, sets: list[str]) -> Answers:
+    """Answers from --answers FILE and --set KEY=VALUE (--set wins), defaults for the rest."""
+    return resolve(questions, given_from_sources(questions, answers_file, sets))

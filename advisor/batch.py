@@ -149,21 +149,23 @@ class Outcome:
     ranked: bool = True  # False when invalid rows stopped it before ranking
 
 
-def result_fields(rec: dict) -> dict:
-    """The batch columns of one `Recommendation.to_json()` (or its `vars()`: the same values)."""
-    proto, deploy, bridge = rec["prototype"], rec["deployment"], rec["bridge"]
-    if proto is None:
+def result_fields(rec) -> dict:
+    """The batch columns of one Recommendation."""
+    from advisor.present import batch_note
+
+    if not rec.ok:
         return {
             "prototype": None, "prototype_score": None, "deployment": None, "deployment_score": None,
             "bridge": None, "exporter": None, "importer": None, "pair_score": None, "firmness": None,
-            "warnings": len(rec["warnings"]), "note": (rec.get("unmet") or {}).get("message"),
+            "warnings": len(rec.notices), "note": batch_note(rec),
         }
+    b = rec.bridge
     return {
-        "prototype": proto["id"], "prototype_score": proto["score"],
-        "deployment": deploy["id"], "deployment_score": deploy["score"],
-        "bridge": bridge["format"], "exporter": bridge["exporter"], "importer": bridge["importer"],
-        "pair_score": rec["pair_score"], "firmness": (rec.get("robustness") or {}).get("firmness"),
-        "warnings": len(rec["warnings"]), "note": None,
+        "prototype": rec.prototype.id, "prototype_score": rec.prototype.score,
+        "deployment": rec.deployment.id, "deployment_score": rec.deployment.score,
+        "bridge": b.format, "exporter": b.exporter, "importer": b.importer,
+        "pair_score": round(rec.pair_score, 2), "firmness": rec.firmness.word,
+        "warnings": len(rec.notices), "note": None,
     }
 
 
@@ -187,15 +189,15 @@ def _distinct(frame, qcols: list[str]):
     return inverse.reshape(-1).astype(np.intp), uniques
 
 
-def evaluate(survey: Survey, questions, cat, progress=None, stop_on_invalid: bool = False) -> Outcome:
+def evaluate(survey: Survey, ctx, progress=None, stop_on_invalid: bool = False) -> Outcome:
     """Validate every row, rank each distinct resolved answer combination once, map back.
 
     With stop_on_invalid, an invalid row stops it before any ranking (nothing will be written)."""
     import numpy as np
 
     from advisor import answers as answers_mod
-    from advisor.engine import recommend
 
+    questions = ctx.questions
     frame, qcols = survey.frame, survey.question_columns
     codes, uniques = _distinct(frame, qcols)
     raw_error: dict[int, str] = {}
@@ -227,8 +229,7 @@ def evaluate(survey: Survey, questions, cat, progress=None, stop_on_invalid: boo
         if progress:
             progress(k, len(resolved))
         fields = {q: ans.values.get(q) for q in questions.ids}
-        rec = recommend(ans, questions, cat)
-        fields.update(result_fields(vars(rec)))  # the fields to_json() would give, without its deep copy
+        fields.update(result_fields(ctx.recommend(ans)))
         combos.append(fields)
     if progress:
         progress(len(resolved), len(resolved))
@@ -328,20 +329,16 @@ class _Progress:
 
 
 def _check_output(out: Path, src: Path) -> None:
-    if out.is_dir():
-        raise BadInput(f"{out}: is a folder; give a file path")
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise BadInput(f"{out}: folder {folder} does not exist; create it or choose another path")
+    from advisor.files import check_output
+
+    check_output(out)
     with contextlib.suppress(OSError):
         if out.exists() and out.samefile(src):
             raise BadInput(f"{out}: is the survey itself; write the results to another file")
 
 
-def run(args: argparse.Namespace) -> int:
-    from advisor import knowledge as kb
+def run(args: argparse.Namespace, ctx) -> int:
     from advisor.files import write_atomic
-    from advisor.questions import load
 
     err = sys.stderr
     tty = err.isatty()
@@ -349,9 +346,8 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or ("json" if out.suffix.lower() == ".json" else "csv")
     src = Path(args.file).expanduser()
     _check_output(out, src)
-    questions = load()
-    knowledge = kb.load()
-    cat = kb.catalog(kb.parse_as_of(args.as_of, knowledge), knowledge)
+    questions = ctx.questions
+    ctx.catalog  # a bad --as-of or knowledge folder fails before the survey is read
 
     progress = _Progress(err, 0) if tty else None
     try:
@@ -360,7 +356,7 @@ def run(args: argparse.Namespace) -> int:
         survey = read_survey(args.file, questions.ids)
         if progress:
             progress.rows = len(survey.frame)
-        outcome = evaluate(survey, questions, cat, progress, stop_on_invalid=not args.skip_invalid)
+        outcome = evaluate(survey, ctx, progress, stop_on_invalid=not args.skip_invalid)
         if progress and len(survey.frame) >= PROGRESS_ROWS:
             progress.status(f"writing {out}")
         data = None

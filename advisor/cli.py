@@ -12,7 +12,7 @@ import os
 import sys
 
 from advisor import __version__
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, ExitCode
 
 
 class _Parser(argparse.ArgumentParser):
@@ -125,22 +125,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from advisor.context import Context
+
     module, _, func = args.handler.partition(":")
-    return getattr(importlib.import_module(module), func)(args) or 0
+    ctx = Context(getattr(args, "as_of", None))  # built once, handed to the face
+    return int(getattr(importlib.import_module(module), func)(args, ctx) or 0)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in argv
-    try:
+
+    def run() -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:  # bare `advisor`: the wizard (which refuses politely without a terminal)
             args = parser.parse_args([*argv, "wizard"])
         return _dispatch(args)
+
+    return guarded(run, debug="--debug" in argv)
+
+
+def guarded(run, debug: bool = False) -> int:
+    """The one error handler: each failure is one line on stderr and its exit code."""
+    try:
+        return int(run())
     except _UsageError as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     except AdvisorError as exc:
         if debug:
             import traceback
@@ -150,9 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("\nAborted.", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         # the reader went away (e.g. `advisor frameworks | head`): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        return ExitCode.OK

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from advisor import knowledge as kb
+from advisor.context import Context
 from advisor.output import emit, table, to_json
 
 
-def _catalog(args: argparse.Namespace) -> kb.Catalog:
-    knowledge = kb.load()
-    return kb.catalog(kb.parse_as_of(getattr(args, "as_of", None), knowledge), knowledge)
-
-
-def _sources(cat: kb.Catalog, ids) -> list[dict]:
+def _sources(cat, ids) -> list[dict]:
     return [{**cat.source(s), "date": cat.source(s)["date"].isoformat()} for s in sorted(ids)]
 
 
-def framework_record(cat: kb.Catalog, s: kb.Subject) -> dict:
+def framework_record(cat, s) -> dict:
     return {
         "id": s.id,
         "name": s.name,
@@ -39,7 +34,7 @@ def framework_record(cat: kb.Catalog, s: kb.Subject) -> dict:
     }
 
 
-def runtime_record(cat: kb.Catalog, s: kb.Subject) -> dict:
+def runtime_record(cat, s) -> dict:
     caps = s.capabilities
     return {
         "id": s.id,
@@ -63,8 +58,8 @@ def runtime_record(cat: kb.Catalog, s: kb.Subject) -> dict:
     }
 
 
-def frameworks(args: argparse.Namespace) -> int:
-    cat = _catalog(args)
+def frameworks(args: argparse.Namespace, ctx: Context) -> int:
+    cat = ctx.catalog
     records = [framework_record(cat, s) for s in sorted(cat.kind("framework"), key=lambda s: s.id)]
     if args.format == "json":
         emit(to_json(records))
@@ -76,8 +71,8 @@ def frameworks(args: argparse.Namespace) -> int:
     return 0
 
 
-def runtimes(args: argparse.Namespace) -> int:
-    cat = _catalog(args)
+def runtimes(args: argparse.Namespace, ctx: Context) -> int:
+    cat = ctx.catalog
     records = [runtime_record(cat, s) for s in sorted(cat.kind("runtime"), key=lambda s: s.id)]
     if args.format == "json":
         emit(to_json(records))
@@ -89,29 +84,33 @@ def runtimes(args: argparse.Namespace) -> int:
     return 0
 
 
-def kb_help(args: argparse.Namespace) -> int:
+def kb_help(args: argparse.Namespace, ctx: Context) -> int:
     emit("usage: advisor kb {check,path}\n  check  validate the whole knowledge folder\n  path   where the knowledge folder in use is\n")
     return 0
 
 
-def kb_check(args: argparse.Namespace) -> int:
-    knowledge = kb.load()
+def kb_check(args: argparse.Namespace, ctx: Context) -> int:
+    from advisor.knowledge import TABLES
+
+    knowledge = ctx.knowledge
     t = knowledge.tables
-    counts = ", ".join(f"{len(t[name])} {name}" for name in kb.TABLES)
+    counts = ", ".join(f"{len(t[name])} {name}" for name in TABLES)
     emit(f"{knowledge.folder}: sound ({counts}; facts dated {knowledge.earliest} to {knowledge.latest})\n")
     return 0
 
 
-def kb_path(args: argparse.Namespace) -> int:
-    path = str(kb.knowledge_dir())
+def kb_path(args: argparse.Namespace, ctx: Context) -> int:
+    from advisor.knowledge import knowledge_dir
+
+    path = str(knowledge_dir())
     emit(to_json({"path": path}) if args.format == "json" else path + "\n")
     return 0
 
 
-def scores(args: argparse.Namespace) -> int:
+def scores(args: argparse.Namespace, ctx: Context) -> int:
     from advisor.showdown import scores as showdown_scores
 
-    cat = _catalog(args)
+    cat = ctx.catalog
     rows = showdown_scores(cat)
     if args.format == "json":
         emit(to_json([{"id": r["id"], "name": r["name"], "rank": r["rank"], "status": r["status"],
@@ -125,10 +124,8 @@ def scores(args: argparse.Namespace) -> int:
     return 0
 
 
-def questions(args: argparse.Namespace) -> int:
-    from advisor.questions import load
-
-    qs = load()
+def questions(args: argparse.Namespace, ctx: Context) -> int:
+    qs = ctx.questions
     if args.format == "json":
         emit(to_json(qs.to_json()))
         return 0
@@ -143,20 +140,9 @@ def questions(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_recommendation(args: argparse.Namespace):
-    """Answers from the command line, the catalog at --as-of, and the engine's Recommendation."""
-    from advisor import answers as answers_mod
-    from advisor.engine import recommend as engine_recommend
-    from advisor.questions import load
+def recommend(args: argparse.Namespace, ctx: Context) -> int:
+    from advisor import present
 
-    qs = load()
-    answers = answers_mod.from_sources(qs, getattr(args, "answers", None), getattr(args, "sets", []))
-    return engine_recommend(answers, qs, _catalog(args))
-
-
-def recommend(args: argparse.Namespace) -> int:
-    from advisor.render import recommendation_text
-
-    rec = build_recommendation(args).to_json()
-    emit(to_json(rec) if args.format == "json" else recommendation_text(rec))
-    return 0 if rec["prototype"] is not None else 1
+    rec = ctx.recommend_args(args)
+    emit(to_json(rec.to_json()) if args.format == "json" else present.text(rec))
+    return rec.exit_code

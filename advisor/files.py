@@ -11,14 +11,30 @@ from pathlib import Path
 from advisor.errors import BadInput
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> Path:
-    """Write to a temporary file beside `path`, then rename over it; an old file survives a failure."""
+def output_problem(path: str | Path) -> str | None:
+    """Why `path` cannot take an output file (the one check every face uses), or None."""
     target = Path(path).expanduser()
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise BadInput(f"{target}: is a folder; give a file path")
+        return "is a folder; give a file path"
     if not folder.is_dir():
-        raise BadInput(f"{target}: folder {folder} does not exist; create it or choose another path")
+        return f"folder {folder} does not exist; create it or choose another path"
+    return None
+
+
+def check_output(path: str | Path) -> Path:
+    """`path` as an output target, or BadInput saying why it cannot be one."""
+    target = Path(path).expanduser()
+    problem = output_problem(target)
+    if problem:
+        raise BadInput(f"{target}: {problem}")
+    return target
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write to a temporary file beside `path`, then rename over it; an old file survives a failure."""
+    target = check_output(path)
+    folder = target.parent if str(target.parent) else Path(".")
     raw = data.encode("utf-8") if isinstance(data, str) else data
     tmp = None
     try:

@@ -1,25 +1,28 @@
 """The justification report: a Recommendation as Markdown, self-contained HTML or JSON.
 
-A face: it renders what the engine decided and never scores anything. The words live in
-jinja2 templates under prompts/ (report.md.j2, report.html.j2); this module turns the
-Recommendation dict into a plain view (labels, tables, chart geometry with fixed number
-formatting) so that the same input gives the same bytes. User text (the title, chat text)
-is only ever data, escaped in HTML, never a template.
+A face: it renders what the engine decided and never scores anything. The sentences come from
+the presenter (advisor.present); the layout lives in jinja2 templates under prompts/
+(report.md.j2, report.html.j2); this module arranges them into a plain view (tables, chart
+geometry with fixed number formatting) so that the same input gives the same bytes. User text
+(the title, chat text) is only ever data, escaped in HTML, never a template.
 
-Other faces call `write_report(rec, path, fmt, title, extra)` or `render(...)`.
+Other faces call `write_report(rec, path, fmt, title, extra)` or `render(...)` with the engine's
+Recommendation.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import math
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+from advisor import present
 from advisor.errors import AdvisorError, BadInput
+from advisor.present import FIRMNESS_WORDS, SHOWDOWN_ARGUMENT, num, pct
 
 FORMATS = ("markdown", "html", "json")
 EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
@@ -29,20 +32,6 @@ SIDES = (("prototype", "Prototyping framework"), ("deployment", "Deployment runt
 RADAR_TOP = 3  # candidates drawn on the radar
 RUNNERS_UP = 3  # runners-up explained per side
 PALETTE = ("#1f6fb2", "#d1495b", "#2a9d8f", "#e9a03b")
-SHOWDOWN_ARGUMENT = (
-    "The Deep Learning Showdown (2018) ends with this advice: prototype in a framework you enjoy "
-    "that exports to ONNX, then deploy with whatever runtime fits your target and imports ONNX. "
-    "The framework can then change without touching production, and the runtime is chosen for "
-    "the target rather than for the research code."
-)
-FIRMNESS_WORDS = {
-    "firm": "Small changes in how much each criterion matters would not change this pick.",
-    "fairly firm": "The pick holds under most small changes in the weights; a few would change it.",
-    "leaning": "The pick is ahead, but modest changes in the weights often change it: weigh the runner-up too.",
-    "a close call": "The pick is barely ahead: treat the top candidates as equals and decide on what the "
-    "numbers cannot see (your team's experience, existing code).",
-}
-
 
 # ---------------------------------------------------------------- public API
 
@@ -62,12 +51,12 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
     return EXTENSIONS[ext]
 
 
-def render(rec: dict, fmt: str = "markdown", title: str | None = None, extra: dict | None = None) -> str:
+def render(rec, fmt: str = "markdown", title: str | None = None, extra: dict | None = None) -> str:
     """The report as text. JSON is the whole Recommendation (plus a "report" entry with the
     title and extra when they are given)."""
     fmt = format_for("", fmt) if fmt is not None else "markdown"
     if fmt == "json":
-        data = dict(rec)
+        data = rec.to_json()
         if title is not None or extra:
             data["report"] = {"title": title, "extra": extra or {}}
         return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
@@ -76,7 +65,7 @@ def render(rec: dict, fmt: str = "markdown", title: str | None = None, extra: di
     return text if text.endswith("\n") else text + "\n"
 
 
-def write_report(rec: dict, path: str | Path, fmt: str | None = None, title: str | None = None,
+def write_report(rec, path: str | Path, fmt: str | None = None, title: str | None = None,
                  extra: dict | None = None) -> Path:
     """Render and write atomically (a failed write leaves no partial file and keeps an old one)."""
     from advisor.files import write_atomic
@@ -85,38 +74,29 @@ def write_report(rec: dict, path: str | Path, fmt: str | None = None, title: str
     return write_atomic(path, render(rec, fmt, title, extra))
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, ctx) -> int:
     """`advisor report`: build the recommendation, optionally verify the pair, write the report."""
-    from advisor.commands import build_recommendation
-
     fmt = format_for(args.output, getattr(args, "format", None))  # fail fast, before any work
     title = getattr(args, "title", None)
     if title is not None and not title.strip():
         raise BadInput("--title: empty; give some text or leave it out")
-    rec = build_recommendation(args).to_json()
+    rec = ctx.recommend_args(args)
     if getattr(args, "verify", False):
-        rec["verification"] = _verify(rec)
+        rec = replace(rec, verification=_verify(rec))
     path = write_report(rec, args.output, fmt, title)
     print(f"Report written to {path} ({fmt}).")
-    return 0 if rec["prototype"] is not None else 1
+    return rec.exit_code
 
 
-def _verify(rec: dict) -> dict | None:
-    """Run advisor.verify.verify_pair on the pair when that module is there; else say so and go on."""
-    if rec["prototype"] is None:
+def _verify(rec):
+    """advisor.verify's result for the pair; when it cannot run here, say why and go on without it."""
+    from advisor.verify import verify_pair
+
+    if not rec.ok:
         print("advisor: --verify skipped: there is no pair to verify.", file=sys.stderr)
         return None
     try:
-        module = importlib.import_module("advisor.verify")
-    except ImportError:
-        module = None
-    verify_pair = getattr(module, "verify_pair", None)
-    if not callable(verify_pair):
-        print("advisor: --verify skipped: verification (advisor.verify) is not available in this installation; "
-              "the report is written without it.", file=sys.stderr)
-        return None
-    try:
-        return verify_pair(rec["prototype"]["id"], rec["deployment"]["id"])
+        return verify_pair(rec.prototype.id, rec.deployment.id)
     except AdvisorError as exc:
         print(f"advisor: --verify skipped: {exc}", file=sys.stderr)
         return None
@@ -174,86 +154,60 @@ def html_code(text):
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
-def num(x, digits: int = 1) -> str:
-    """Fixed formatting: trailing zeros dropped (2.0 -> 2, 2.50 -> 2.5), never exponent notation."""
-    if x is None:
-        return "-"
-    text = f"{float(x):.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def pct(x) -> str:
-    return f"{round(100 * float(x))}%"
-
-
 # ---------------------------------------------------------------- the view
 
 
-def build_view(rec: dict, title: str | None = None, extra: dict | None = None) -> dict:
-    """Everything the templates show, as plain data."""
-    from advisor.engine import criterion_label
-
-    cat = _catalog(rec)
+def build_view(rec, title: str | None = None, extra: dict | None = None) -> dict:
+    """Everything the templates show, as plain data (the sentences from the presenter)."""
     questions = _questions()
 
     def label(crit: str) -> str:
-        return criterion_label(cat, crit)
+        return present.label(rec, crit)
 
-    p, d = rec["prototype"], rec["deployment"]
-    rankings = {"prototype": rec["prototype_ranking"], "deployment": rec["deployment_ranking"]}
-    names = {r["id"]: r["name"] for side in rankings.values() for r in side}
-    if cat is not None:
-        names.update({sid: s.name for sid, s in cat.subjects.items() if sid not in names})
-    ok = p is not None
-    if title is None:
-        title = f"Prototype in {p['name']}, deploy with {d['name']}" if ok else "No workable recommendation"
+    ok = rec.ok
+    p, d = rec.prototype, rec.deployment
+    rankings = {"prototype": rec.prototype_ranking, "deployment": rec.deployment_ranking}
     view = {
-        "title": title,
+        "title": title if title is not None else present.headline(rec),
         "ok": ok,
-        "as_of": rec["as_of"],
-        "knowledge_date": rec["knowledge_date"],
+        "as_of": rec.as_of,
+        "knowledge_date": rec.knowledge_date,
         "prototype": p,
         "deployment": d,
-        "bridge": rec["bridge"],
-        "via": _via(rec["bridge"]) if ok else "",
-        "pair_score": rec["pair_score"],
-        "unmet": rec["unmet"],
+        "bridge": None if rec.bridge is None else {
+            "format": rec.bridge.format, "kind": rec.bridge.kind, "exporter": rec.bridge.exporter,
+            "importer": rec.bridge.importer, "maturity": rec.bridge.maturity, "alternative": rec.bridge.alternative, "also": present.also_possible(rec, "report"),
+            "why": present.bridge_why(rec), "steps": present.bridge_steps(rec)},
+        "headline": present.headline(rec),
+        "via": present.bridge_phrase(rec.bridge, "report") if ok else "",
+        "pair_score": None if rec.pair_score is None else round(rec.pair_score, 2),
+        "unmet": None if rec.unmet is None else {
+            "message": present.unmet_message(rec),
+            "relax": [{"need": r.need, "value": list(r.value) if isinstance(r.value, tuple) else r.value,
+                       "nearest_name": r.nearest_name, "score": r.score} for r in rec.unmet.relax]},
         "answers": _answers(rec, questions),
         "weights": _weights(rec, questions, label),
-        "needs": _needs(rec["needs"]),
-        "carried": {side: _carried(rankings[side], rec[side]["id"], label) for side, _ in SIDES} if ok else {},
-        "edge": {side: _edge(rankings[side], rec[side]["id"], label) for side, _ in SIDES} if ok else {},
-        "runners_up": {side: _runners_up(rankings[side], side, rec) for side, _ in SIDES},
+        "needs": _needs(rec.needs),
+        "carried": {side: _carried(rankings[side], getattr(rec, side).id, label) for side, _ in SIDES} if ok else {},
+        "edge": {side: _edge(rankings[side], getattr(rec, side).id, label) for side, _ in SIDES} if ok else {},
+        "runners_up": {side: _runners_up(rec, side) for side, _ in SIDES},
         "side_titles": dict(SIDES),
-        "alternatives": [{**a, "route": _route_text(a, names)} for a in rec["alternatives"]],
+        "alternatives": [{"score": a.score, "route": _route_text(a)} for a in rec.alternatives],
         "showdown_argument": SHOWDOWN_ARGUMENT,
-        "showdown_route": rec["showdown_route"],
-        "showdown": _showdown(rec, cat),
-        "firmness": _firmness(rec["robustness"], names, label) if ok else None,
-        "lifecycle": _lifecycle(rec, cat),
-        "warnings": rec["warnings"],
-        "sources": _sources(rec, cat),
-        "verification": _verification(rec.get("verification")),
+        "showdown_route": {"applies": rec.showdown_route.applies, "explanation": present.showdown_route(rec)},
+        "showdown": _showdown(rec),
+        "firmness": _firmness(rec) if ok else None,
+        "lifecycle": _lifecycle(rec),
+        "warnings": present.warnings(rec),
+        "sources": _sources(rec),
+        "verification": _verification(rec.verification),
         "chat": _chat((extra or {}).get("chat")),
         "notes": [{"key": str(k), "value": str(v)} for k, v in sorted((extra or {}).items(), key=lambda kv: str(kv[0]))
                   if k != "chat" and v is not None and not isinstance(v, (dict, list))],
     }
     view["radar"] = _radar(view["showdown"])
-    view["bars"] = _bars(view["carried"], {"prototype": p["name"], "deployment": d["name"]}) if ok else None
+    view["bars"] = _bars(view["carried"], {"prototype": p.name, "deployment": d.name}) if ok else None
     return view
-
-
-def _catalog(rec: dict):
-    """The catalog at the report's date, for labels, lifecycle and the Showdown's scores (None if unreadable)."""
-    from advisor import knowledge as kb
-    from advisor.dates import parse_date
-
-    try:
-        return kb.catalog(parse_date(rec["as_of"]))
-    except (AdvisorError, ValueError):
-        return None
 
 
 def _questions():
@@ -265,24 +219,18 @@ def _questions():
         return None
 
 
-def _via(bridge: dict) -> str:
-    if bridge["kind"] == "same":
-        return "no bridge: the same framework deploys its own models"
-    return f"{'ONNX' if bridge['format'] == 'onnx' else 'a native route'} ({bridge['exporter']} → {bridge['importer']}, {bridge['maturity']})"
-
-
-def _route_text(alt: dict, names: dict) -> str:
-    p, d = names.get(alt["prototype"], alt["prototype"]), names.get(alt["deployment"], alt["deployment"])
-    if alt["prototype"] == alt["deployment"]:
+def _route_text(alt) -> str:
+    p, d = alt.prototype_name, alt.deployment_name
+    if alt.prototype == alt.deployment:
         return f"{p} alone (it deploys its own models)"
-    via = "ONNX" if alt["bridge"] == "onnx" else "a native route"
-    return f"{p} + {d} via {via} ({alt['exporter']})"
+    via = "ONNX" if alt.format == "onnx" else "a native route"
+    return f"{p} + {d} via {via} ({alt.exporter})"
 
 
-def _answers(rec: dict, questions) -> list[dict]:
+def _answers(rec, questions) -> list[dict]:
     out = []
-    given = set(rec["given"])
-    for qid, oid in rec["answers"].items():
+    given = set(rec.given)
+    for qid, oid in rec.answers.items():
         text, answer = qid, oid
         if questions is not None and qid in questions.ids:
             q = questions.get(qid)
@@ -293,21 +241,16 @@ def _answers(rec: dict, questions) -> list[dict]:
     return out
 
 
-def _weights(rec: dict, questions, label) -> dict:
+def _weights(rec, questions, label) -> dict:
     """Per side: each criterion's weight, its base weight and the answers that moved it."""
     out = {}
     for side, _ in SIDES:
         base = questions.base_weights.get(side, {}) if questions is not None else {}
+        weights = rec.weights.prototype if side == "prototype" else rec.weights.deployment
         rows = []
-        for crit, w in rec["weights"][side].items():
-            moved = []
-            if questions is not None:
-                for qid, oid in rec["answers"].items():
-                    if qid not in questions.ids or oid not in questions.get(qid).option_ids:
-                        continue
-                    delta = questions.get(qid).option(oid).weights.get(side, {}).get(crit)
-                    if delta:
-                        moved.append(f"{qid}={oid} ({'+' if delta > 0 else '−'}{num(abs(delta), 2)})")
+        for crit, w in weights.items():
+            moved = [f"{qid}={oid} ({'+' if delta > 0 else '−'}{num(abs(delta), 2)})"
+                     for qid, oid, delta in rec.weights.moved_by.get((side, crit), ())]
             rows.append({"id": crit, "label": label(crit), "weight": w, "base": base.get(crit), "moved": moved})
         out[side] = rows
     return out
@@ -322,140 +265,115 @@ def _needs(needs: dict) -> list[str]:
     return out
 
 
-def _entry(ranking: list[dict], pick_id: str) -> dict | None:
-    return next((r for r in ranking if r["id"] == pick_id), None)
+def _entry(ranking, pick_id: str):
+    return next((c for c in ranking if c.id == pick_id), None)
 
 
-def _carried(ranking: list[dict], pick_id: str, label) -> list[dict]:
+def _carried(ranking, pick_id: str, label) -> list[dict]:
     """The pick's criteria by weight x value (its share of the pick's support), largest first."""
     pick = _entry(ranking, pick_id)
     if pick is None:
         return []
     rows = [
-        {"id": c, "label": label(c), "weight": v["weight"], "value": v["value"], "product": v["weight"] * v["value"],
-         "known": v["known"]}
-        for c, v in pick["contributions"].items()
-        if v["weight"] > 0
+        {"id": x.criterion, "label": label(x.criterion), "weight": x.weight, "value": x.value,
+         "product": x.weight * x.value, "known": x.known}
+        for x in pick.contributions
+        if x.weight > 0
     ]
     rows.sort(key=lambda r: (-round(r["product"], 9), r["id"]))
     return rows
 
 
-def _edge(ranking: list[dict], pick_id: str, label) -> dict | None:
+def _edge(ranking, pick_id: str, label) -> dict | None:
     """Where the pick beats the best other candidate: weight x (value - its value), largest first."""
     pick = _entry(ranking, pick_id)
-    other = next((r for r in ranking if r["id"] != pick_id), None)
+    other = next((c for c in ranking if c.id != pick_id), None)
     if pick is None or other is None:
         return None
     rows = []
-    for c, v in pick["contributions"].items():
-        o = other["contributions"].get(c)
-        if o is None or v["weight"] <= 0:
+    for x in pick.contributions:
+        o = next((y for y in other.contributions if y.criterion == x.criterion), None)
+        if o is None or x.weight <= 0:
             continue
-        margin = v["weight"] * (v["value"] - o["value"])
+        margin = x.weight * (x.value - o.value)
         if margin > 1e-9:
-            rows.append({"label": label(c), "weight": v["weight"], "value": v["value"], "other": o["value"],
-                         "margin": margin, "id": c})
+            rows.append({"label": label(x.criterion), "weight": x.weight, "value": x.value, "other": o.value,
+                         "margin": margin, "id": x.criterion})
     rows.sort(key=lambda r: (-round(r["margin"], 9), r["id"]))
-    return {"name": other["name"], "rows": rows[:3]}
+    return {"name": other.name, "rows": rows[:3]}
 
 
-def _runners_up(ranking: list[dict], side: str, rec: dict) -> list[dict]:
-    """The runners-up and the engine's why-not (their biggest gaps against the pick, or why one that ranks
+def _runners_up(rec, side: str) -> list[dict]:
+    """The runners-up and why not each (their biggest gaps against the pick, or why one that ranks
     above the pick lost the pair); with no pick, the best candidates and their strengths."""
-    if rec["prototype"] is None:
-        return [{"name": r["name"], "rank": r["rank"], "score": r["score"], "status": r["status"],
-                 "why_not": r["reasons"]} for r in ranking[:RUNNERS_UP]]
-    out = []
-    for r in [r for r in ranking if r["id"] != rec[side]["id"]][:RUNNERS_UP]:
-        out.append({"name": r["name"], "rank": r["rank"], "score": r["score"], "status": r["status"],
-                    "why_not": r["why_not"] or ["close behind: no single criterion stands out"]})
-    return out
+    ranking = rec.prototype_ranking if side == "prototype" else rec.deployment_ranking
+    if not rec.ok:
+        return [{"name": c.name, "rank": c.rank, "score": c.score, "status": c.status,
+                 "why_not": present.reasons(rec, c)} for c in ranking[:RUNNERS_UP]]
+    pick = getattr(rec, side)
+    return [{"name": c.name, "rank": c.rank, "score": c.score, "status": c.status,
+             "why_not": present.why_not(rec, side, c) or ["close behind: no single criterion stands out"]}
+            for c in [c for c in ranking if c.id != pick.id][:RUNNERS_UP]]
 
 
-def _firmness(rb: dict, names: dict, label) -> dict:
-    flip = rb.get("smallest_flip")
-    flip_text = None
-    if flip:
-        pick = " + ".join(names.get(x, x) for x in flip["new_pick"].split(" + "))
-        direction = "rises" if flip["to"] > flip["from"] else "falls"
-        flip_text = (f"The smallest single change that flips it: if the {flip['side']} weight of "
-                     f"“{label(flip['criterion'])}” {direction} from {num(flip['from'], 2)} to {num(flip['to'], 2)}, "
-                     f"{pick} becomes the pick.")
+def _firmness(rec) -> dict:
+    rb = rec.firmness
     return {
-        "word": rb["firmness"],
-        "meaning": FIRMNESS_WORDS.get(rb["firmness"], ""),
-        "stays_first": pct(rb["stays_first"]),
-        "prototype_stays_first": pct(rb["prototype_stays_first"]),
-        "deployment_stays_first": pct(rb["deployment_stays_first"]),
-        "samples": rb["samples"],
-        "sigma": pct(rb["sigma"]),
-        "flip": flip_text,
+        "word": rb.word,
+        "meaning": FIRMNESS_WORDS.get(rb.word, ""),
+        "stays": present.firmness_line(rec, "report"),
+        "flip": present.flip_sentence(rec, "report"),
     }
 
 
-def _lifecycle(rec: dict, cat) -> list[dict]:
-    """Status and history of the pair (and of the best runner-up on each side)."""
-    ids = []
-    if rec["prototype"] is not None:
-        ids += [("Prototyping framework", rec["prototype"]["id"]), ("Deployment runtime", rec["deployment"]["id"])]
-    if cat is None:
+def _lifecycle(rec) -> list[dict]:
+    """Status and history of the pair."""
+    if not rec.ok:
         return []
     out = []
-    for role, sid in ids:
-        s = cat.subjects.get(sid)
-        if s is None:
-            continue
-        history = [h for h in s.history if h["since"] <= rec["as_of"]]
+    for role, s in (("Prototyping framework", rec.prototype), ("Deployment runtime", rec.deployment)):
+        history = [h for h in s.history if h.since <= rec.as_of]
         out.append({
-            "role": role, "name": s.name, "status": s.status, "since": s.status_since.isoformat(),
-            "note": s.status_note, "sponsor": s.sponsor, "first_release": s.first_release.isoformat(),
-            "history": [f"{h['status']} since {h['since']}" + (f" ({h['note']})" if h["note"] else "") for h in history],
+            "role": role, "name": s.name, "status": s.status, "since": s.status_since,
+            "note": s.status_note, "sponsor": s.sponsor, "first_release": s.first_release,
+            "history": [f"{h.status} since {h.since}" + (f" ({h.note})" if h.note else "") for h in history],
         })
     return out
 
 
-def _source(s: dict) -> dict:
-    ref = s["ref"]
-    return {**s, "url": ref if re.match(r"^https?://", ref) else None}
+def _source(s) -> dict:
+    return {"id": s.id, "ref": s.ref, "title": s.title, "date": s.date,
+            "url": s.ref if re.match(r"^https?://", s.ref) else None}
 
 
-def _sources(rec: dict, cat) -> dict:
+def _sources(rec) -> dict:
     """The reference list: the sources behind the pair and the bridge in full, those cited only for
     the runners-up in short (id and link)."""
-    every = [_source(s) for s in rec["sources"]]
-    main_ids: set[str] = set()
-    if rec["prototype"] is not None and cat is not None:
-        for sid in (rec["prototype"]["id"], rec["deployment"]["id"]):
-            if sid in cat.subjects:
-                main_ids |= set(cat.subjects[sid].sources)
-        main_ids |= set(rec["bridge"]["sources"])
-    else:
-        main_ids = {s["id"] for s in every}
-    return {"main": [s for s in every if s["id"] in main_ids], "others": [s for s in every if s["id"] not in main_ids]}
+    every = [(s.for_pick or not rec.ok, _source(s)) for s in rec.sources]
+    return {"main": [s for main, s in every if main], "others": [s for main, s in every if not main]}
+
+
+VERIFY_DETAILS = ("ok", "prototype", "prototype_name", "runtime", "runtime_name", "bridge", "exporter", "model", "seed",
+                  "opset", "opsets", "max_abs_diff", "max_reference", "tolerance", "export_s", "load_s", "infer_s",
+                  "device", "versions", "failed_at", "kept")
 
 
 def _verification(v) -> dict | None:
-    """advisor.verify's result, shown generically: verdict, the steps taken, the scalar details."""
-    if not v:
+    """advisor.verify's Result: its verdict, the steps taken, and the scalar details."""
+    if v is None:
         return None
-    if not isinstance(v, dict):
-        return {"summary": str(v), "ok": None, "items": [], "steps": []}
-    status = next((v[k] for k in ("ok", "passed", "success") if k in v), None)
-    summary = next((str(v[k]) for k in ("summary", "message", "verdict") if v.get(k)), None)
-    if summary is None and status is not None:
-        summary = "the bridge works here" if status else "the bridge did not work here"
-    steps = [str(x) for x in v["steps"]] if isinstance(v.get("steps"), list) else []
+    summary = v.message or ("the bridge works here" if v.ok else "the bridge did not work here")
     items = []
-    for k, val in v.items():
-        if k in ("summary", "message", "verdict", "steps") or val is None or val == "" or isinstance(val, list):
+    for k in VERIFY_DETAILS:
+        val = getattr(v, k)
+        if val is None or val == "":
             continue
         if isinstance(val, dict):
-            if not val or any(isinstance(x, (dict, list)) for x in val.values()):
+            if not val:
                 continue
             val = ", ".join(f"{a} {_short(b)}" for a, b in val.items())
-        items.append({"key": str(k), "value": _short(val)})
-    return {"summary": summary or "see the details below", "ok": status, "items": items, "steps": steps}
+        items.append({"key": k, "value": _short(val)})
+    return {"summary": summary, "ok": v.ok, "items": items, "steps": [str(x) for x in v.steps]}
 
 
 def _short(value) -> str:
@@ -487,24 +405,15 @@ def _chat(chat) -> dict | None:
 # ---------------------------------------------------------------- the Showdown's categories and the charts
 
 
-def _showdown(rec: dict, cat) -> dict:
+def _showdown(rec) -> dict:
     """The Showdown's three categories for the top prototyping candidates at the report's date."""
-    from advisor.showdown import SHOWDOWN_CATEGORIES, scores
+    from advisor.showdown import SHOWDOWN_CATEGORIES
 
-    ranking = rec["prototype_ranking"]
-    table = {r["id"]: r for r in scores(cat)} if cat is not None else {}
-    rows, missing = [], []
-    for r in ranking:
-        if len(rows) >= RADAR_TOP:
-            break
-        s = table.get(r["id"])
-        if s is None:
-            missing.append(r["name"])
-            continue
-        rows.append({"id": r["id"], "name": r["name"], "rank": r["rank"], "overall": s["overall"],
-                     "categories": [{"id": c, "label": CATEGORY_LABELS[c], "value": s["categories"][c]}
-                                    for c in SHOWDOWN_CATEGORIES]})
-    return {"rows": rows, "missing": missing, "categories": [CATEGORY_LABELS[c] for c in SHOWDOWN_CATEGORIES]}
+    rows = [{"id": r.id, "name": r.name, "rank": r.rank, "overall": r.overall,
+             "categories": [{"id": c, "label": CATEGORY_LABELS[c], "value": v} for c, v in r.categories]}
+            for r in rec.showdown[:RADAR_TOP]]
+    return {"rows": rows, "missing": list(rec.showdown_missing),
+            "categories": [CATEGORY_LABELS[c] for c in SHOWDOWN_CATEGORIES]}
 
 
 def _f(x: float) -> str:

@@ -16,9 +16,10 @@ import importlib
 import os
 import platform
 import tempfile
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from advisor.errors import BadInput, MissingDependency
+from advisor.errors import BadInput, ExitCode, MissingDependency
 from advisor.verify_paths import PATHS, PIP_NAMES, RUNTIMES, ExportFailed, quiet
 
 # Tolerance, per element: |runtime - framework| <= ATOL + RTOL * |framework|.
@@ -125,12 +126,45 @@ def _opsets(model) -> dict[str, int]:
     return {(o.domain or "ai.onnx"): int(o.version) for o in model.opset_import}
 
 
-def _fail(result: dict, stage: str, message: str) -> dict:
+@dataclass(frozen=True)
+class Result:
+    """What verify did and found; `to_json()` gives the documented keys in this order."""
+
+    ok: bool
+    prototype: str
+    prototype_name: str
+    runtime: str
+    runtime_name: str
+    bridge: str
+    exporter: str | None
+    model: str | None
+    seed: int
+    opset: int | None
+    opsets: dict
+    max_abs_diff: float | None
+    max_reference: float | None
+    tolerance: dict
+    export_s: float | None
+    load_s: float | None
+    infer_s: float | None
+    device: str | None
+    versions: dict
+    steps: list
+    notes: list
+    failed_at: str | None
+    kept: str | None
+    message: str
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _fail(result: dict, stage: str, message: str) -> Result:
     result["ok"] = False
     result["failed_at"] = stage
     result["message"] = message
     result["steps"].append(f"FAILED at {stage}: {message}")
-    return result
+    return Result(**result)
 
 
 def _short(exc: BaseException) -> str:
@@ -138,10 +172,10 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {lines[0][:300]}" if lines else type(exc).__name__
 
 
-def verify_pair(prototype_id: str, runtime_id: str, *, seed: int = 0, keep: str | Path | None = None) -> dict:
+def verify_pair(prototype_id: str, runtime_id: str, *, seed: int = 0, keep: str | Path | None = None) -> Result:
     """Export a small seeded model from the prototype framework to ONNX, run it in the runtime, compare.
 
-    Returns the JSON-ready result (ok, prototype, runtime, opset, max_abs_diff, tolerance, export_s,
+    Returns a Result (ok, prototype, runtime, opset, max_abs_diff, tolerance, export_s,
     infer_s, versions, steps, message, ...). A failing export, check, load or comparison is a
     result with ok False (and `failed_at`), not an exception. Raises BadInput for a pair it cannot
     check and MissingDependency (saying what to pip install) when a package is not installed.
@@ -254,10 +288,11 @@ def verify_pair(prototype_id: str, runtime_id: str, *, seed: int = 0, keep: str 
         result["failed_at"] = "compare"
         result["message"] = (f"{path.name} -> ONNX -> {runtime.name} runs but changes the numbers: max abs diff "
                              f"{max_abs:.3g} exceeds {ATOL:g} + {RTOL:g} * |value|.")
-    return result
+    return Result(**result)
 
 
-def render_text(r: dict) -> str:
+def render_text(result: Result) -> str:
+    r = result.to_json()
     """What was done and what it means, for a person."""
     import textwrap
 
@@ -288,10 +323,8 @@ def render_text(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _pair_from_recommendation(args: argparse.Namespace) -> tuple[str, str]:
-    from advisor.commands import build_recommendation
-
-    rec = build_recommendation(args).to_json()
+def _pair_from_recommendation(args: argparse.Namespace, ctx) -> tuple[str, str]:
+    rec = ctx.recommend_args(args).to_json()
     if rec["prototype"] is None:
         raise BadInput("nothing to verify: no pair meets these answers (`advisor recommend` says which need to relax); "
                        "or name one: --prototype ID --runtime ID")
@@ -309,15 +342,15 @@ def _pair_from_recommendation(args: argparse.Namespace) -> tuple[str, str]:
     return proto, runtime
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, ctx) -> int:
     from advisor.output import emit, to_json
 
     prototype, runtime = getattr(args, "prototype", None), getattr(args, "runtime", None)
     if prototype and not runtime:
         runtime = "onnxruntime"  # the runtime every supported prototype reaches
     if not (prototype and runtime):
-        prototype, runtime = _pair_from_recommendation(args)
+        prototype, runtime = _pair_from_recommendation(args, ctx)
     _lookup(prototype, runtime)  # bad ids fail before any heavy import
     result = verify_pair(prototype, runtime, seed=getattr(args, "seed", 0), keep=getattr(args, "keep", None))
-    emit(to_json(result) if getattr(args, "format", "text") == "json" else render_text(result))
-    return 0 if result["ok"] else 1
+    emit(to_json(result.to_json()) if getattr(args, "format", "text") == "json" else render_text(result))
+    return ExitCode.OK if result.ok else ExitCode.BRIDGE_FAILED

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from advisor import errors
+
 # The seeded input every image model sees: batch 4, 3 channels, 16x16 (NCHW; NHWC for TensorFlow).
 BATCH, CHANNELS, SIZE = 4, 3, 16
 
@@ -456,7 +458,7 @@ PIP_NAMES = {"torch": "torch", "onnx": "onnx", "onnxscript": "onnxscript", "onnx
              "jaxlib": "jaxlib", "jax2onnx": "jax2onnx", "openvino": "openvino"}
 
 
-class ExportFailed(Exception):
+class ExportFailed(errors.ExportFailed):
     """The exporter ran and failed: a finding about this machine, not a crash of ours."""
 
     def __init__(self, message: str, notes: list[str] | None = None):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from advisor.answers import Answers
 from advisor.questions import WEIGHT_SIDES, QuestionSet
@@ -48,6 +48,7 @@ class Profile:
     needs: Needs
     pair: dict[str, float]  # shares of prototype and deployment scores, points for the bridge
     conflicts: tuple["Conflict", ...] = ()
+    moved_by: dict = field(default_factory=dict)  # (side, criterion) -> ((question, option, delta), ...)
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,12 @@ class Conflict:
     by: str  # "target=browser"
     allowed: tuple[str, ...]
 
-    def side(self, name: str) -> dict[str, float]:
-        return self.prototype if name == "prototype" else self.deployment
-
 
 def derive(answers: Answers, questions: QuestionSet) -> Profile:
     weights = {side: dict(questions.base_weights[side]) for side in WEIGHT_SIDES}
     needs: dict[str, object] = {}
     pair = dict(questions.pair)
+    moved: dict[tuple[str, str], list] = {}
     for q in questions:
         if q.id not in answers.values:
             continue
@@ -74,6 +73,8 @@ def derive(answers: Answers, questions: QuestionSet) -> Profile:
         for side, deltas in option.weights.items():
             for crit, delta in deltas.items():
                 weights[side][crit] = max(0.0, weights[side][crit] + float(delta))
+                if delta:
+                    moved.setdefault((side, crit), []).append((q.id, option.id, float(delta)))
         needs.update(option.needs)
         pair.update(option.pair)
 
@@ -90,4 +91,5 @@ def derive(answers: Answers, questions: QuestionSet) -> Profile:
         ),
         pair,
         tuple(Conflict(*c) for c in questions.conflicts(answers.values)),
+        {k: tuple(v) for k, v in moved.items()},
     )

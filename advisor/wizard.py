@@ -84,89 +84,45 @@ class _Background:
         return self._value
 
 
-def _load_catalog(as_of: str | None):
-    """Import the engine (numpy, scikit-learn) and the renderer, and build the catalog at --as-of."""
-    import advisor.engine  # noqa: F401
-    import advisor.rank  # noqa: F401
-    import advisor.render  # noqa: F401
-    from advisor import knowledge as kb
-
-    try:
-        import sklearn.neighbors  # noqa: F401  (rank imports it when it first ranks)
-    except ImportError:
-        pass
-    knowledge = kb.load()
-    return kb.catalog(kb.parse_as_of(as_of, knowledge), knowledge)
-
-
-def _compute(qs, values: dict[str, str], catalog) -> dict:
-    cat = catalog.result() if isinstance(catalog, _Background) else catalog  # (it imported the engine)
-    from advisor import answers as answers_mod
-    from advisor.engine import recommend
-
-    return recommend(answers_mod.resolve(qs, values), qs, cat).to_json()
-
-
 class _Engine:
     """The catalog loading in the background, and recommendations computed ahead of need."""
 
-    def __init__(self, qs, as_of: str | None):
-        self.qs = qs
-        self.as_of = as_of
-        self.catalog: _Background | None = None
+    def __init__(self, ctx):
+        self.ctx = ctx
         self._ahead: dict[tuple, _Background] = {}
 
     def start(self) -> None:
         """Start loading (idempotent): called once the first question is on the screen."""
-        if self.catalog is None:
-            self.catalog = _Background(_load_catalog, self.as_of)
+        self.ctx.prefetch()
 
     def check(self) -> None:
         """Fail as soon as the background loading found the knowledge or --as-of unusable."""
-        error = self.catalog.failed() if self.catalog is not None else None
-        if error is not None:
-            raise error
+        self.ctx.check()
 
     def ahead(self, values: dict[str, str]) -> None:
         self.start()
         key = tuple(values.items())
         if key not in self._ahead:
-            self._ahead = {key: _Background(_compute, self.qs, dict(values), self.catalog)}
+            self._ahead = {key: _Background(self.ctx.recommend, dict(values))}
 
-    def recommend(self, values: dict[str, str]) -> dict:
+    def recommend(self, values: dict[str, str]):
         self.start()
         task = self._ahead.get(tuple(values.items()))
-        return task.result() if task is not None else _compute(self.qs, values, self.catalog)
+        return task.result() if task is not None else self.ctx.recommend(values)
 
 
 # ---------------------------------------------------------------- answers
 
 
-def _given(qs, args: argparse.Namespace) -> dict[str, str]:
+def _given(ctx, args: argparse.Namespace) -> dict[str, str]:
     """The answers from --answers FILE and --set KEY=VALUE (--set wins), validated."""
-    from advisor import answers as answers_mod
-    from advisor.files import read_mapping
-
-    given: dict[str, str] = {}
-    if getattr(args, "answers", None):
-        given.update(answers_mod.check(qs, read_mapping(args.answers), origin=str(args.answers)))
-    given.update(answers_mod.check(qs, answers_mod.parse_sets(getattr(args, "sets", None) or []), origin="--set"))
-    return given
+    return ctx.given_from(getattr(args, "answers", None), getattr(args, "sets", None) or [])
 
 
-def _missing(qs, given: dict[str, str]) -> list[str]:
+def _missing(ctx, given: dict[str, str]) -> list[str]:
     """The questions that apply to the given answers but have none."""
-    values: dict[str, str] = {}
-    missing = []
-    for q in qs:
-        if not q.applies(values):
-            continue
-        if q.id in given:
-            values[q.id] = given[q.id]
-        else:
-            missing.append(q.id)
-            values[q.id] = q.default_for(values)
-    return missing
+    answers = ctx.answers(given)
+    return [q for q in answers.values if q not in answers.given]
 
 
 def _complete(qs, values: dict[str, str], remembered: dict[str, str], ask, reask_conflicts: bool = False) -> dict[str, str]:
@@ -248,10 +204,6 @@ def _interview(qs, given: dict[str, str], engine: _Engine) -> dict[str, str]:
         values = _complete(qs, values, remembered, ask, reask_conflicts=True)
 
 
-def _defaults(qs, given: dict[str, str]) -> dict[str, str]:
-    return _complete(qs, given, dict(given), lambda q, default, context: default)
-
-
 # ---------------------------------------------------------------- after the result
 
 
@@ -268,14 +220,13 @@ def _path_problem(text: str) -> str | bool:
     """questionary validator: True, or the message shown at the prompt."""
     from pathlib import Path
 
+    from advisor.files import output_problem
+
     if not text.strip():
         return "Give a file path"
     p = Path(text.strip()).expanduser()
-    if p.is_dir():
-        return f"{p} is a folder; give a file path"
-    if not (p.parent if str(p.parent) else Path(".")).is_dir():
-        return f"folder {p.parent} does not exist"
-    return True
+    problem = output_problem(p)
+    return f"{p}: {problem}" if problem else True
 
 
 def _ask_path(message: str, default: str) -> str:
@@ -288,27 +239,13 @@ def _ask_path(message: str, default: str) -> str:
         default = path
 
 
-def _report_writer():
-    """advisor.report's writer, if that module exists and offers one; else None (no offer)."""
-    import importlib
-    import importlib.util
-
-    try:
-        if importlib.util.find_spec("advisor.report") is None:
-            return None
-        module = importlib.import_module("advisor.report")
-    except Exception:  # noqa: BLE001 - a broken optional face must not break the wizard
-        return None
-    writer = getattr(module, "write_report", None)
-    return writer if callable(writer) else None
-
-
 REPORT_FORMATS = (("markdown", "Markdown", ".md"), ("html", "HTML", ".html"), ("json", "JSON", ".json"))
 
 
-def _offer_report(rec: dict) -> None:
-    writer = _report_writer()
-    if writer is None or rec.get("prototype") is None:
+def _offer_report(rec) -> None:
+    from advisor.report import write_report
+
+    if not rec.ok:
         return
     if not _prompt("confirm", "Write a justification report?", default=False):
         return
@@ -316,8 +253,8 @@ def _offer_report(rec: dict) -> None:
                   default="markdown")
     ext = next(e for fid, _, e in REPORT_FORMATS if fid == fmt)
     path = _ask_path("Write the report to", f"advisor-report{ext}")
-    written = writer(rec, path, fmt, None)
-    print(f"Report written to {written or path}")
+    written = write_report(rec, path, fmt, None)
+    print(f"Report written to {written}")
 
 
 def _offer_save(values: dict[str, str], as_of: str | None) -> None:
@@ -334,13 +271,12 @@ def _offer_save(values: dict[str, str], as_of: str | None) -> None:
 # ---------------------------------------------------------------- the command
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, ctx) -> int:
     from advisor.dates import parse_date
     from advisor.output import emit
-    from advisor.questions import load
 
-    qs = load()
-    given = _given(qs, args)
+    qs = ctx.questions
+    given = _given(ctx, args)
     as_of = getattr(args, "as_of", None)
     if as_of is not None:
         try:
@@ -352,26 +288,23 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput(f"--save-answers {save_to}: {_path_problem(save_to)}")
     yes = bool(getattr(args, "yes", False))
     terminal = _has_terminal()
-    if not terminal and not yes and _missing(qs, given):
+    if not terminal and not yes and _missing(ctx, given):
         raise BadInput(NO_TERMINAL)
 
     interactive = terminal and not yes
     if interactive:
         import questionary  # noqa: F401  (before the engine: the first question comes first)
 
-        engine = _Engine(qs, as_of)
+        engine = _Engine(ctx)
         values = _interview(qs, given, engine)
         rec = engine.recommend(values)
     else:
-        from advisor import knowledge as kb
+        values = ctx.answers(given).values
+        rec = ctx.recommend(values)
 
-        values = _defaults(qs, given)
-        knowledge = kb.load()
-        rec = _compute(qs, values, kb.catalog(kb.parse_as_of(as_of, knowledge), knowledge))
+    from advisor import present
 
-    from advisor.render import recommendation_text
-
-    emit(("\n" if interactive else "") + recommendation_text(rec))
+    emit(("\n" if interactive else "") + present.text(rec))
     if save_to is not None:
         from advisor.files import write_atomic
 
@@ -382,4 +315,4 @@ def run(args: argparse.Namespace) -> int:
         _offer_report(rec)
         if save_to is None:
             _offer_save(values, as_of)
-    return 0 if rec["prototype"] is not None else 1
+    return rec.exit_code

@@ -250,7 +250,9 @@ def test_progress_on_a_terminal(tmp_path, mini_kb, monkeypatch):
     monkeypatch.setattr(sys, "stderr", term)
     args = argparse.Namespace(file=str(survey), output=str(tmp_path / "o.csv"), as_of=None, format=None,
                               skip_invalid=False)
-    assert batch.run(args) == 0
+    from advisor.context import Context
+
+    assert batch.run(args, Context()) == 0
     err = term.getvalue()
     assert "\rranking 0/24 distinct answer combinations (0%)" in err.replace("\033[K", "")
     assert "ranking 24/24 distinct answer combinations (100%)" in err

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from advisor.context import Context
 from advisor.errors import BadInput
 from advisor.questions import load as load_questions
 from advisor.understand import Understander, clean, load_phrasebook, measure, parse
@@ -155,7 +156,7 @@ def session(mini_kb):
     from advisor.chat import Session
 
     knowledge = kb.load()
-    return Session(load_questions(), kb.catalog(kb.parse_as_of(None, knowledge), knowledge), load_phrasebook())
+    return Session(Context.prebuilt(kb.catalog(kb.parse_as_of(None, knowledge), knowledge), load_questions()), load_phrasebook())
 
 
 def say(session, text):
@@ -181,7 +182,7 @@ def test_state_and_recommendation_come_from_the_engine(session):
     from advisor.engine import recommend
 
     say(session, "a company, serving from a python backend on our servers")
-    rec = session.recommendation()
+    rec = session.recommendation().to_json()
     expected = recommend(answers_mod.resolve(session.qs, {"sector": "industry", "target": "server", "language": "python"}),
                          session.qs, session.catalog).to_json()
     assert rec == expected
@@ -385,7 +386,7 @@ def test_why_not_tensorflow_with_the_real_knowledge(monkeypatch):
         pytest.skip(f"the real knowledge is not sound yet: {exc}")
     if "tensorflow" not in cat.subjects:
         pytest.skip("the real knowledge has no tensorflow")
-    s = Session(load_questions(), cat, load_phrasebook())
+    s = Session(Context.prebuilt(cat, load_questions()), load_phrasebook())
     say(s, "I'm a PhD student doing NLP, we will serve it from Python on our servers")
     assert s.state()["prototype"] is not None
     text = say(s, "why not TF?")
@@ -402,10 +403,28 @@ def test_why_not_the_first_ranked_says_which_pair_it_lost(monkeypatch):
 
     monkeypatch.delenv("ADVISOR_KNOWLEDGE", raising=False)
     knowledge = kb.load()
-    s = Session(load_questions(), kb.catalog(kb.parse_as_of("2018-06", knowledge), knowledge), load_phrasebook())
+    s = Session(Context.prebuilt(kb.catalog(kb.parse_as_of("2018-06", knowledge), knowledge), load_questions()), load_phrasebook())
     say(s, "I work in industry on embedded vision in C++")
     assert s.state()["prototype"]["id"] == "tensorflow"
     text = say(s, "why not PyTorch?")
     assert re.search(r"ranks #1 of \d+ .*\n  It ranks above TensorFlow on its own, but its best pair "
                      r"\(PyTorch -> [^)]+\) scores [\d.]+ against [\d.]+ for the pick\.", text), text
     assert "Where it loses most" not in text.split("As a deployment runtime")[0]
+
+
+def test_why_not_names_the_need_a_runtime_really_fails_kotlin_via_java(monkeypatch):
+    """Kotlin calls Java APIs natively, so DJL (Java bindings) meets language=kotlin; on Android + iOS
+    it fails the OS need, and that is what the why-not must say (the chat once rebuilt the needs
+    without the Java route and blamed the language)."""
+    from advisor import knowledge as kb
+    from advisor.chat import Session
+
+    monkeypatch.delenv("ADVISOR_KNOWLEDGE", raising=False)
+    knowledge = kb.load()
+    s = Session(Context.prebuilt(kb.catalog(kb.parse_as_of("2026-11", knowledge), knowledge), load_questions()),
+                load_phrasebook())
+    say(s, "I'm a PhD student doing NLP, we might put it on phones later")
+    say(s, "both, the app is Kotlin")
+    text = say(s, "why not djl?")
+    assert "fails the hard need(s) os=android+ios" in text, text
+    assert "language=kotlin" not in text

@@ -144,48 +144,6 @@ def test_questions_lists_ids_and_options(cli):
     assert "mobile_os" in text and "only when target is mobile" in text
 
 
-def test_bridge_steps_offer_verify_exactly_for_pairs_verify_can_check():
-    from advisor.steps import _steps
-    from advisor.verify_paths import PATHS, RUNTIMES
-
-    can = _steps()["verifiable"]
-    assert set(can["prototypes"]) == set(PATHS) - {"sklearn"}  # sklearn is a verify-only id
-    assert set(can["runtimes"]) == set(RUNTIMES)
-
-
-def test_every_step_template_formats():
-    from advisor.steps import _steps
-
-    fields = dict(prototype="P", runtime="R", exporter="E", importer="I", language="L", opset=17,
-                  prototype_id="p", runtime_id="r")
-    data = _steps()
-    texts = [e["step"] for e in data["export"]] + [data["check"], data["verify"]]
-    texts += [t for loaders in data["load"].values() for t in loaders.values()] + list(data["native"].values())
-    texts += [e["step"] for e in data["native_export"]]
-    for t in texts:
-        out = t.format(**fields)  # a stray brace would raise here
-        assert "{prototype" not in out and "{runtime" not in out
-
-
-def test_native_bridges_get_concrete_conversion_calls():
-    from advisor.pairing import Route
-    from advisor.steps import bridge_steps
-
-    class S:
-        def __init__(self, id, name):
-            self.id, self.name = id, name
-
-    keras, litert, pt, et = S("keras", "Keras"), S("tflite", "LiteRT"), S("pytorch", "PyTorch"), S("executorch", "ExecuTorch")
-    steps = bridge_steps(Route("native", "keras.Model.export(format='litert')", "LiteRT", "stable", 1.0, ()), keras, litert, "kotlin")
-    assert 'format="litert"' in steps[0] and "`kotlin`" in steps[1]
-    steps = bridge_steps(Route("native", "torch.export + ExecuTorch exporter (.pte)", "ExecuTorch", "stable", 1.0, ()), pt, et, "swift")
-    assert "to_executorch()" in steps[0] and "model.pte" in steps[0]
-    steps = bridge_steps(Route("native", "some new tool", "X", "beta", 0.8, ()), pt, et, "cpp")
-    assert steps == ["Convert the trained model from PyTorch with some new tool, then load the result with X and run it "
-                     "through ExecuTorch's `cpp` API."]
-
-
-
 def test_answers_that_cannot_work_together_are_explained(cli):
     import json as _json
 

@@ -19,7 +19,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import types
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -49,10 +48,10 @@ def _args(as_of: str, sets: list[str]) -> list[str]:
     return out
 
 
-def _rec(as_of: str, sets: list[str]) -> dict:
-    from advisor.commands import build_recommendation
+def _rec(as_of: str, sets: list[str]):
+    from advisor.context import Context
 
-    return build_recommendation(argparse.Namespace(answers=None, sets=sets, as_of=as_of)).to_json()
+    return Context(as_of).recommend_args(argparse.Namespace(answers=None, sets=sets))
 
 
 def _check_golden(name: str, text: str) -> None:
@@ -112,22 +111,9 @@ def test_markdown_content(mini_kb):
     assert "[Showdown charts](https://example.org/charts), 2018-06-26" in text
 
 
-def test_firmness_in_words_names_the_flip():
-    rb = {"firmness": "leaning", "stays_first": 0.634, "prototype_stays_first": 0.9, "deployment_stays_first": 0.7,
-          "samples": 400, "sigma": 0.25,
-          "smallest_flip": {"side": "deployment", "criterion": "onnx_import", "from": 1.0, "to": 0.35,
-                            "change": 0.65, "new_pick": "beta + rt-web"}}
-    f = report._firmness(rb, {"beta": "Beta", "rt-web": "RuntimeWeb"}, lambda c: {"onnx_import": "ONNX import"}[c])
-    assert f["word"] == "leaning" and f["stays_first"] == "63%" and f["sigma"] == "25%"
-    assert "often change it" in f["meaning"]
-    assert f["flip"] == ("The smallest single change that flips it: if the deployment weight of “ONNX import” falls "
-                         "from 1 to 0.35, Beta + RuntimeWeb becomes the pick.")
-    assert report._firmness({**rb, "smallest_flip": None}, {}, str)["flip"] is None
-
-
 def test_markdown_is_deterministic(mini_kb):
     rec = _rec("2026-10", ["sector=industry"])
-    assert report.render(rec, "markdown") == report.render(json.loads(json.dumps(rec)), "markdown")
+    assert report.render(rec, "markdown") == report.render(_rec("2026-10", ["sector=industry"]), "markdown")
 
 
 # ---------------------------------------------------------------- HTML: parsed, escaped, self-contained
@@ -432,33 +418,28 @@ def test_rewrite_replaces_the_whole_file(cli, mini_kb, tmp_path):
 # ---------------------------------------------------------------- --verify
 
 
-def test_verify_missing_module_goes_on(cli, mini_kb, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "advisor.verify", None)  # import fails as if the module were absent
-    out = tmp_path / "r.json"
-    r = cli("report", "--verify", "-o", out)
-    assert r.code == 0
-    assert "--verify skipped" in r.err and "not available" in r.err and r.err.count("\n") == 1
-    assert json.loads(out.read_text(encoding="utf-8"))["verification"] is None
+def _verify_result(**changes):
+    from advisor.verify import Result
 
-
-def test_verify_module_without_function_goes_on(cli, mini_kb, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "advisor.verify", types.ModuleType("advisor.verify"))
-    r = cli("report", "--verify", "-o", tmp_path / "r.md")
-    assert r.code == 0 and "--verify skipped" in r.err
+    fields = dict(ok=True, prototype="alpha", prototype_name="Alpha", runtime="rt-one", runtime_name="RuntimeOne",
+                  bridge="onnx", exporter="torch.onnx", model=None, seed=0, opset=18, opsets={"ai.onnx": 18},
+                  max_abs_diff=3.2e-07, max_reference=1.5, tolerance={"atol": 1e-4}, export_s=0.5, load_s=0.1,
+                  infer_s=0.01, device="CPU", versions={"onnx": "1.17.0"},
+                  steps=["exported <tiny> model", "ran it"], notes=[], failed_at=None, kept=None,
+                  message="outputs match <within> 1e-5")
+    return Result(**{**fields, **changes})
 
 
 def test_verify_result_is_included(cli, mini_kb, tmp_path, monkeypatch):
+    import advisor.verify
+
     calls = []
-    fake = types.ModuleType("advisor.verify")
 
     def verify_pair(prototype_id, runtime_id):
         calls.append((prototype_id, runtime_id))
-        return {"ok": True, "message": "outputs match <within> 1e-5", "max_abs_diff": 3.2e-07, "opset": 18,
-                "steps": ["exported <tiny> model", "ran it"], "versions": {"onnx": "1.17.0"}, "failed_at": None,
-                "opsets": {"": 18, "ai.onnx.ml": {"nested": 1}}}
+        return _verify_result()
 
-    fake.verify_pair = verify_pair
-    monkeypatch.setitem(sys.modules, "advisor.verify", fake)
+    monkeypatch.setattr(advisor.verify, "verify_pair", verify_pair)
     out = tmp_path / "r.html"
     r = cli("report", "--as-of", "2026-10", "--set", "sector=industry", "--verify", "-o", out)
     assert r.code == 0 and r.err == ""
@@ -466,7 +447,7 @@ def test_verify_result_is_included(cli, mini_kb, tmp_path, monkeypatch):
     html = out.read_text(encoding="utf-8")
     assert "Verification on this machine" in html and "outputs match &lt;within&gt; 1e-5" in html
     assert "3.20e-07" in html and "<li>exported &lt;tiny&gt; model</li>" in html and "onnx 1.17.0" in html
-    assert "failed_at" not in html and "nested" not in html
+    assert "failed_at" not in html and "kept" not in html
     md = tmp_path / "r.md"
     assert cli("report", "--as-of", "2026-10", "--set", "sector=industry", "--verify", "-o", md).code == 0
     text = md.read_text(encoding="utf-8")
@@ -479,13 +460,12 @@ def test_verify_result_is_included(cli, mini_kb, tmp_path, monkeypatch):
 def test_verify_error_goes_on(cli, mini_kb, tmp_path, monkeypatch):
     from advisor.errors import MissingDependency
 
-    fake = types.ModuleType("advisor.verify")
+    import advisor.verify
 
     def verify_pair(prototype_id, runtime_id):
         raise MissingDependency("verify needs onnxruntime: pip install 'dl-advisor[verify]'")
 
-    fake.verify_pair = verify_pair
-    monkeypatch.setitem(sys.modules, "advisor.verify", fake)
+    monkeypatch.setattr(advisor.verify, "verify_pair", verify_pair)
     r = cli("report", "--verify", "-o", tmp_path / "r.md")
     assert r.code == 0 and "--verify skipped: verify needs onnxruntime" in r.err
 
@@ -511,9 +491,9 @@ def test_real_knowledge_report(cli, tmp_path, monkeypatch, sets):
 
 def test_every_bridge_step_text_formats():
     """prompts/steps.yaml goes through str.format: a literal brace must be doubled, or a step crashes."""
-    from advisor.steps import _steps
+    from advisor.present import _steps_data
 
-    data = _steps()
+    data = _steps_data()
     fields = {"prototype": "P", "runtime": "R", "exporter": "E", "importer": "I", "language": "python",
               "prototype_id": "p", "runtime_id": "r", "opset": 17}
     texts = [e["step"] for e in data["export"]] + [data["check"]] + list(data["native"].values())
@@ -528,7 +508,7 @@ def test_pick_that_is_not_first_on_its_side():
     vision in mid-2018: PyTorch ranks first as a prototype, but TensorFlow deploying itself wins the pair).
     The report explains the pick's own criteria and why each higher-ranked candidate lost the pair."""
     rec = _rec("2018-06", ["sector=industry", "target=embedded", "task=vision", "language=cpp"])
-    assert rec["prototype"]["id"] == "tensorflow" and rec["prototype_ranking"][0]["id"] == "pytorch"
+    assert rec.prototype.id == "tensorflow" and rec.prototype_ranking[0].id == "pytorch"
     text = report.render(rec, "markdown")
     assert "Prototyping framework, TensorFlow:" in text
     assert re.search(r"- #1 \*\*PyTorch\*\* \([\d.]+/100\): it ranks above TensorFlow on its own, but its best "

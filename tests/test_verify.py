@@ -36,13 +36,13 @@ def need(module: str) -> None:
 def torch_run(tmp_path_factory):
     need("torch")
     keep = tmp_path_factory.mktemp("keep")
-    return verify.verify_pair("pytorch", "onnxruntime", seed=0, keep=keep), keep
+    return verify.verify_pair("pytorch", "onnxruntime", seed=0, keep=keep).to_json(), keep
 
 
 @pytest.fixture(scope="module")
 def sklearn_run():
     need("skl2onnx")
-    return verify.verify_pair("sklearn", "onnxruntime", seed=0)
+    return verify.verify_pair("sklearn", "onnxruntime", seed=0).to_json()
 
 
 # --- the real bridges ----------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def test_pytorch_without_onnxscript_falls_back_to_the_torchscript_exporter(monke
     torch.manual_seed(123)
     expected = torch.rand(3)
     torch.manual_seed(123)
-    r = verify.verify_pair("pytorch", "onnxruntime", seed=7)
+    r = verify.verify_pair("pytorch", "onnxruntime", seed=7).to_json()
     assert r["ok"] is True, r["message"]
     assert "dynamo=False" in r["exporter"]
     assert any("onnxscript" in n for n in r["notes"])
@@ -105,10 +105,10 @@ def test_sklearn_to_onnxruntime_really_runs(sklearn_run):
 
 
 def test_same_seed_same_figures_other_seed_other_model(sklearn_run):
-    again = verify.verify_pair("sklearn", "onnxruntime", seed=0)
+    again = verify.verify_pair("sklearn", "onnxruntime", seed=0).to_json()
     timing = {"export_s", "load_s", "infer_s", "steps"}
     assert {k: v for k, v in again.items() if k not in timing} == {k: v for k, v in sklearn_run.items() if k not in timing}
-    other = verify.verify_pair("sklearn", "onnxruntime", seed=1)
+    other = verify.verify_pair("sklearn", "onnxruntime", seed=1).to_json()
     assert other["ok"] and other["max_reference"] != sklearn_run["max_reference"]
 
 
@@ -127,7 +127,7 @@ def _shifted_runtime(monkeypatch, offset: float):
 def test_a_real_numerical_difference_fails_and_exits_1(cli, monkeypatch):
     need("skl2onnx")
     _shifted_runtime(monkeypatch, 1e-3)  # ten times the tolerance: what a broken bridge looks like
-    r = verify.verify_pair("sklearn", "onnxruntime")
+    r = verify.verify_pair("sklearn", "onnxruntime").to_json()
     assert r["ok"] is False and r["failed_at"] == "compare"
     assert r["max_abs_diff"] == pytest.approx(1e-3, rel=1e-2)
     res = cli("verify", "--prototype", "sklearn")
@@ -138,7 +138,7 @@ def test_a_real_numerical_difference_fails_and_exits_1(cli, monkeypatch):
 def test_float32_rounding_noise_is_within_tolerance(monkeypatch):
     need("skl2onnx")
     _shifted_runtime(monkeypatch, 1e-6)  # ~10 float32 ulps at 1.0: rounding, not a fault
-    assert verify.verify_pair("sklearn", "onnxruntime")["ok"] is True
+    assert verify.verify_pair("sklearn", "onnxruntime").to_json()["ok"] is True
 
 
 def test_an_exporter_that_fails_is_a_failed_check_not_a_crash(cli, monkeypatch):
@@ -149,7 +149,7 @@ def test_an_exporter_that_fails_is_a_failed_check_not_a_crash(cli, monkeypatch):
         raise RuntimeError("Unsupported: aten::frobnicate" if kwargs.get("dynamo") else "no symbolic for frobnicate")
 
     monkeypatch.setattr(torch.onnx, "export", refuse)
-    r = verify.verify_pair("pytorch", "onnxruntime")
+    r = verify.verify_pair("pytorch", "onnxruntime").to_json()
     assert r["ok"] is False and r["failed_at"] == "export" and r["opset"] is None
     assert "no symbolic for frobnicate" in r["message"]
     assert any("dynamo exporter failed" in n and "frobnicate" in n for n in r["notes"])
@@ -166,7 +166,7 @@ def test_a_runtime_that_cannot_load_the_model_is_a_failed_check(monkeypatch):
         raise RuntimeError("[ONNXRuntimeError] : 10 : INVALID_GRAPH : opset 99 not supported")
 
     monkeypatch.setitem(RUNTIMES, "onnxruntime", type(real)(real.id, real.name, real.requires, broken))
-    r = verify.verify_pair("sklearn", "onnxruntime")
+    r = verify.verify_pair("sklearn", "onnxruntime").to_json()
     assert r["ok"] is False and r["failed_at"] == "run"
     assert "INVALID_GRAPH" in r["message"] and r["opset"] is not None
 
@@ -176,7 +176,7 @@ def test_a_runtime_that_cannot_load_the_model_is_a_failed_check(monkeypatch):
 def test_missing_runtime_says_what_to_pip_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "onnxruntime", None)
     with pytest.raises(MissingDependency) as err:
-        verify.verify_pair("sklearn", "onnxruntime")
+        verify.verify_pair("sklearn", "onnxruntime").to_json()
     msg = str(err.value)
     assert re.search(r"needs [^:]*onnxruntime, not installed here: pip install [^(]*\bonnxruntime\b", msg), msg
     assert 'pip install "dl-advisor[verify]"' in msg
@@ -187,7 +187,7 @@ def test_missing_framework_names_it_and_never_offers_it_in_the_extra(monkeypatch
     monkeypatch.setitem(sys.modules, "torch", None)
     monkeypatch.setitem(sys.modules, "onnx", None)
     with pytest.raises(MissingDependency) as err:
-        verify.verify_pair("pytorch", "onnxruntime")
+        verify.verify_pair("pytorch", "onnxruntime").to_json()
     msg = str(err.value)
     assert "pip install torch onnx" in msg
     assert msg.endswith('(pip install "dl-advisor[verify]" brings onnx)')  # torch is the user's own install
@@ -217,21 +217,21 @@ def test_an_import_error_without_a_module_name_is_read_for_what_to_install():
 def test_other_frameworks_run_when_installed_or_say_what_to_install(prototype, module):
     path = verify.PATHS[prototype]
     if all(importable(m) for m, _ in path.requires):
-        r = verify.verify_pair(prototype, "onnxruntime")
+        r = verify.verify_pair(prototype, "onnxruntime").to_json()
         assert r["ok"] is True, r["message"]
         assert r["max_abs_diff"] <= verify.ATOL
     else:
         with pytest.raises(MissingDependency, match=r"pip install [a-z0-9 -]+"):
-            verify.verify_pair(prototype, "onnxruntime")
+            verify.verify_pair(prototype, "onnxruntime").to_json()
 
 
 def test_openvino_runs_when_installed_or_says_what_to_install():
     need("skl2onnx")
     if importable("openvino"):
-        assert verify.verify_pair("sklearn", "openvino")["ok"] is True
+        assert verify.verify_pair("sklearn", "openvino").to_json()["ok"] is True
     else:
         with pytest.raises(MissingDependency, match="pip install openvino"):
-            verify.verify_pair("sklearn", "openvino")
+            verify.verify_pair("sklearn", "openvino").to_json()
 
 
 # --- bad input and the recommended pair ----------------------------------------------------------
@@ -241,7 +241,7 @@ def test_openvino_runs_when_installed_or_says_what_to_install():
                                                    ("theano", "onnxruntime", "prototype 'theano'")])
 def test_unsupported_ids_name_the_supported_ones(cli, proto, runtime, named):
     with pytest.raises(BadInput) as err:
-        verify.verify_pair(proto, runtime)
+        verify.verify_pair(proto, runtime).to_json()
     assert named in str(err.value)
     for supported in ("pytorch", "sklearn", "tensorflow", "keras", "paddlepaddle", "jax", "onnxruntime", "openvino"):
         assert supported in str(err.value)
@@ -258,9 +258,9 @@ def _fake_recommendation(monkeypatch, proto, runtime, kind="onnx"):
     rec = {"prototype": {"id": proto, "name": proto.title()}, "deployment": {"id": runtime, "name": runtime.title()},
            "bridge": {"kind": kind, "exporter": "coremltools" if kind == "native" else "torch.onnx",
                       "importer": "Core ML" if kind == "native" else "ONNX Runtime"}}
-    import advisor.commands
+    from advisor.context import Context
 
-    monkeypatch.setattr(advisor.commands, "build_recommendation", lambda args: SimpleNamespace(to_json=lambda: rec))
+    monkeypatch.setattr(Context, "recommend_args", lambda self, args: SimpleNamespace(to_json=lambda: rec))
 
 
 def _capture_pair(monkeypatch) -> list:
@@ -268,8 +268,11 @@ def _capture_pair(monkeypatch) -> list:
 
     def fake(prototype, runtime, *, seed=0, keep=None):
         calls.append((prototype, runtime, seed))
-        return {**dict.fromkeys(FIELDS), "ok": True, "steps": [], "versions": {}, "prototype_name": prototype,
-                "runtime_name": runtime, "opset": 20, "max_abs_diff": 0.0}
+        import dataclasses
+
+        return verify.Result(**{**{f.name: None for f in dataclasses.fields(verify.Result)}, "ok": True, "steps": [], "notes": [], "versions": {},
+                                "opsets": {}, "tolerance": {}, "prototype_name": prototype, "runtime_name": runtime,
+                                "opset": 20, "max_abs_diff": 0.0, "message": ""})
 
     monkeypatch.setattr(verify, "verify_pair", fake)
     return calls

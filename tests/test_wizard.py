@@ -346,9 +346,7 @@ def test_path_validator():
     assert wizard._path_problem("  ") == "Give a file path"
 
 
-def test_report_offer_writes_a_report_when_the_report_module_offers_one(wiz, tmp_path, asked):
-    if wizard._report_writer() is None:
-        pytest.skip("advisor.report has no write_report")
+def test_report_offer_writes_a_report(wiz, tmp_path, asked):
     keys = (ENTER * len(DEFAULT_QUESTIONS) + ENTER
             + "y" + ENTER  # report: yes, Markdown
             + CTRL_U + "why.md" + ENTER
@@ -362,9 +360,11 @@ def test_report_offer_writes_a_report_when_the_report_module_offers_one(wiz, tmp
     assert "Report written to" in res.out
 
 
-def test_no_report_offer_without_a_report_writer(wiz, asked, monkeypatch):
-    monkeypatch.setattr(wizard, "_report_writer", lambda: None)
-    assert wiz(ENTER * (len(DEFAULT_QUESTIONS) + 2)).code == 0
+def test_no_report_offer_without_a_pair(wiz, asked, monkeypatch):
+    """With no workable pair there is nothing to justify: no report is offered."""
+    keys = ENTER * (len(DEFAULT_QUESTIONS) - 2) + ENTER + ENTER  # the questions left, review, no save
+    res = wiz(keys, "--set", "target=browser", "--set", "language=python")
+    assert res.code == 1
     assert not any("report" in m.lower() for m, _ in asked)
 
 
