@@ -340,6 +340,7 @@ def _check_output(out: Path, src: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from advisor import knowledge as kb
+    from advisor.catalog import catalog, parse_as_of
     from advisor.files import write_atomic
     from advisor.questions import load
 
@@ -351,7 +352,7 @@ def run(args: argparse.Namespace) -> int:
     _check_output(out, src)
     questions = load()
     knowledge = kb.load()
-    cat = kb.catalog(kb.parse_as_of(args.as_of, knowledge), knowledge)
+    cat = catalog(parse_as_of(args.as_of, knowledge), knowledge)
 
     progress = _Progress(err, 0) if tty else None
     try:

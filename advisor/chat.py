@@ -459,11 +459,12 @@ def _terminal_lines(prompt: str):
 
 
 def run(args: argparse.Namespace) -> int:
+    from advisor import catalog as catalog_mod
     from advisor import knowledge as kb
     from advisor.questions import load as load_questions
 
     knowledge = kb.load()
-    catalog = kb.catalog(kb.parse_as_of(getattr(args, "as_of", None), knowledge), knowledge)
+    catalog = catalog_mod.catalog(catalog_mod.parse_as_of(getattr(args, "as_of", None), knowledge), knowledge)
     session = Session(load_questions(), catalog, load_phrasebook())
     as_json = getattr(args, "format", "text") == "json"
     interactive = sys.stdin is not None and sys.stdin.isatty()

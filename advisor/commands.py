@@ -5,19 +5,22 @@ from __future__ import annotations
 import argparse
 
 from advisor import knowledge as kb
+from advisor.catalog import Catalog, Subject, catalog, parse_as_of
 from advisor.output import emit, table, to_json
+from advisor.paths import knowledge_dir
+from advisor.tables import TABLES
 
 
-def _catalog(args: argparse.Namespace) -> kb.Catalog:
+def _catalog(args: argparse.Namespace) -> Catalog:
     knowledge = kb.load()
-    return kb.catalog(kb.parse_as_of(getattr(args, "as_of", None), knowledge), knowledge)
+    return catalog(parse_as_of(getattr(args, "as_of", None), knowledge), knowledge)
 
 
-def _sources(cat: kb.Catalog, ids) -> list[dict]:
+def _sources(cat: Catalog, ids) -> list[dict]:
     return [{**cat.source(s), "date": cat.source(s)["date"].isoformat()} for s in sorted(ids)]
 
 
-def framework_record(cat: kb.Catalog, s: kb.Subject) -> dict:
+def framework_record(cat: Catalog, s: Subject) -> dict:
     return {
         "id": s.id,
         "name": s.name,
@@ -39,7 +42,7 @@ def framework_record(cat: kb.Catalog, s: kb.Subject) -> dict:
     }
 
 
-def runtime_record(cat: kb.Catalog, s: kb.Subject) -> dict:
+def runtime_record(cat: Catalog, s: Subject) -> dict:
     caps = s.capabilities
     return {
         "id": s.id,
@@ -97,13 +100,13 @@ def kb_help(args: argparse.Namespace) -> int:
 def kb_check(args: argparse.Namespace) -> int:
     knowledge = kb.load()
     t = knowledge.tables
-    counts = ", ".join(f"{len(t[name])} {name}" for name in kb.TABLES)
+    counts = ", ".join(f"{len(t[name])} {name}" for name in TABLES)
     emit(f"{knowledge.folder}: sound ({counts}; facts dated {knowledge.earliest} to {knowledge.latest})\n")
     return 0
 
 
 def kb_path(args: argparse.Namespace) -> int:
-    path = str(kb.knowledge_dir())
+    path = str(knowledge_dir())
     emit(to_json({"path": path}) if args.format == "json" else path + "\n")
     return 0
 

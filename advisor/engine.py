@@ -10,7 +10,7 @@ import numpy as np
 from advisor import rank as ranking
 from advisor import robustness
 from advisor.answers import Answers
-from advisor.knowledge import Catalog, Subject
+from advisor.catalog import Catalog, Subject
 from advisor.pairing import Route, pair_score, routes
 from advisor.questions import QuestionSet
 from advisor.steps import bridge_steps

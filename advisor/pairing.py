@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from advisor.knowledge import Bridge, Catalog
+from advisor.catalog import Bridge, Catalog
 
 # How much a bridge can be trusted, 0..1.
 NATIVE_QUALITY = {"stable": 1.0, "beta": 0.85, "experimental": 0.7, "deprecated": 0.4}

@@ -128,7 +128,7 @@ def _verify(rec: dict) -> dict | None:
 def _environment():
     import jinja2
 
-    from advisor.knowledge import packaged_dir
+    from advisor.paths import packaged_dir
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(packaged_dir("prompts"))),
@@ -247,11 +247,11 @@ def build_view(rec: dict, title: str | None = None, extra: dict | None = None) -
 
 def _catalog(rec: dict):
     """The catalog at the report's date, for labels, lifecycle and the Showdown's scores (None if unreadable)."""
-    from advisor import knowledge as kb
+    from advisor.catalog import catalog
     from advisor.dates import parse_date
 
     try:
-        return kb.catalog(parse_date(rec["as_of"]))
+        return catalog(parse_date(rec["as_of"]))
     except (AdvisorError, ValueError):
         return None
 

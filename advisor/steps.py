@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from advisor.knowledge import Subject, packaged_dir
+from advisor.catalog import Subject
+from advisor.paths import packaged_dir
 
 
 @lru_cache(maxsize=1)

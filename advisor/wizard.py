@@ -90,13 +90,14 @@ def _load_catalog(as_of: str | None):
     import advisor.rank  # noqa: F401
     import advisor.render  # noqa: F401
     from advisor import knowledge as kb
+    from advisor.catalog import catalog, parse_as_of
 
     try:
         import sklearn.neighbors  # noqa: F401  (rank imports it when it first ranks)
     except ImportError:
         pass
     knowledge = kb.load()
-    return kb.catalog(kb.parse_as_of(as_of, knowledge), knowledge)
+    return catalog(parse_as_of(as_of, knowledge), knowledge)
 
 
 def _compute(qs, values: dict[str, str], catalog) -> dict:
@@ -364,10 +365,11 @@ def run(args: argparse.Namespace) -> int:
         rec = engine.recommend(values)
     else:
         from advisor import knowledge as kb
+        from advisor.catalog import catalog, parse_as_of
 
         values = _defaults(qs, given)
         knowledge = kb.load()
-        rec = _compute(qs, values, kb.catalog(kb.parse_as_of(as_of, knowledge), knowledge))
+        rec = _compute(qs, values, catalog(parse_as_of(as_of, knowledge), knowledge))
 
     from advisor.render import recommendation_text
 

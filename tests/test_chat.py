@@ -152,10 +152,11 @@ def test_phrasebook_errors_name_the_place(tmp_path):
 @pytest.fixture
 def session(mini_kb):
     from advisor import knowledge as kb
+    from advisor.catalog import catalog, parse_as_of
     from advisor.chat import Session
 
     knowledge = kb.load()
-    return Session(load_questions(), kb.catalog(kb.parse_as_of(None, knowledge), knowledge), load_phrasebook())
+    return Session(load_questions(), catalog(parse_as_of(None, knowledge), knowledge), load_phrasebook())
 
 
 def say(session, text):
@@ -374,13 +375,14 @@ def test_terminal_eof_says_bye(mini_kb):
 
 def test_why_not_tensorflow_with_the_real_knowledge(monkeypatch):
     from advisor import knowledge as kb
+    from advisor.catalog import catalog, parse_as_of
     from advisor.chat import Session
     from advisor.errors import AdvisorError
 
     monkeypatch.delenv("ADVISOR_KNOWLEDGE", raising=False)
     try:
         knowledge = kb.load()
-        cat = kb.catalog(kb.parse_as_of(None, knowledge), knowledge)
+        cat = catalog(parse_as_of(None, knowledge), knowledge)
     except AdvisorError as exc:
         pytest.skip(f"the real knowledge is not sound yet: {exc}")
     if "tensorflow" not in cat.subjects:
@@ -398,11 +400,12 @@ def test_why_not_the_first_ranked_says_which_pair_it_lost(monkeypatch):
     """Embedded vision in mid-2018: PyTorch ranks first as a prototype, yet TensorFlow deploying itself wins
     the pair. "Why not PyTorch?" names PyTorch's best pair and its score against the pick's."""
     from advisor import knowledge as kb
+    from advisor.catalog import catalog, parse_as_of
     from advisor.chat import Session
 
     monkeypatch.delenv("ADVISOR_KNOWLEDGE", raising=False)
     knowledge = kb.load()
-    s = Session(load_questions(), kb.catalog(kb.parse_as_of("2018-06", knowledge), knowledge), load_phrasebook())
+    s = Session(load_questions(), catalog(parse_as_of("2018-06", knowledge), knowledge), load_phrasebook())
     say(s, "I work in industry on embedded vision in C++")
     assert s.state()["prototype"]["id"] == "tensorflow"
     text = say(s, "why not PyTorch?")

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from advisor import knowledge as kb
+from advisor.catalog import Bridge, catalog
 from advisor.pairing import CLEARLY_BETTER, Route, quality, routes
+from advisor.paths import packaged_dir
 
 from conftest import MINI_KB
 
 
 def cat_at(day):
     kb._load.cache_clear()
-    return kb.catalog(day, kb.load(MINI_KB))
+    return catalog(day, kb.load(MINI_KB))
 
 
 def test_routes_at_two_dates():
@@ -25,9 +27,9 @@ def test_routes_at_two_dates():
 
 
 def test_native_wins_only_when_clearly_better():
-    onnx_builtin = kb.Bridge("f", "r", "onnx", "x.onnx", "R", "stable", ("s",))
-    onnx_community = kb.Bridge("f", "r", "onnx", "x2onnx", "R", "beta", ("s",))
-    native_stable = kb.Bridge("f", "r", "native", "x.export", "R", "stable", ("s",))
+    onnx_builtin = Bridge("f", "r", "onnx", "x.onnx", "R", "stable", ("s",))
+    onnx_community = Bridge("f", "r", "onnx", "x2onnx", "R", "beta", ("s",))
+    native_stable = Bridge("f", "r", "native", "x.export", "R", "stable", ("s",))
     assert quality(native_stable) - quality(onnx_builtin) < CLEARLY_BETTER
     assert quality(native_stable) - quality(onnx_community) >= CLEARLY_BETTER
 
@@ -43,8 +45,8 @@ def test_native_wins_only_when_clearly_better():
 
 def test_a_framework_deploying_itself_cites_where_it_serves():
     kb._load.cache_clear()
-    k = kb.load(kb.packaged_dir("knowledge"))
-    cat = kb.catalog(dt.date(2018, 6, 30), k)
+    k = kb.load(packaged_dir("knowledge"))
+    cat = catalog(dt.date(2018, 6, 30), k)
     route = routes(cat)[("tensorflow", "tensorflow")]
     row = max((r for r in k.tables["capabilities"] if r["subject"] == "tensorflow" and r["attribute"] == "targets"
                and r["since"] <= "2018-06-30"), key=lambda r: r["since"])
