@@ -1,4 +1,4 @@
-"""Resolve the knowledge at a date into a Catalog: the state of every subject as of that day, and its bridges.
+"""Resolve the knowledge at a date into a Catalog: the state of every subject as of that day.
 
 Pure. A fact holds from its `since` until a newer row for the same key; a subject exists from its first status row.
 """
@@ -44,23 +44,12 @@ class Subject:
         return bool(self.capabilities.get("targets"))
 
 
-@dataclass(frozen=True)
-class Bridge:
-    source: str
-    target: str
-    kind: str  # onnx | native
-    exporter: str
-    importer: str
-    maturity: str
-    sources: tuple[str, ...]
-
-
 @dataclass
 class Catalog:
     as_of: dt.date
     knowledge: Knowledge
     subjects: dict[str, Subject]
-    bridges: list[Bridge]
+    native_bridges: list[Row]  # the native bridges in force: both ends released, not removed
 
     @property
     def criteria(self) -> dict[str, Criterion]:
@@ -136,19 +125,6 @@ def catalog(as_of: dt.date, knowledge: Knowledge | None = None) -> Catalog:
             subjects[sid].onnx[direction] = {"support": row["support"], "tool": row["tool"], "sources": tuple(row["source"].split())}
             subjects[sid].sources.update(row["source"].split())
 
-    bridges: list[Bridge] = []
-    for (src, dst, exporter), row in sorted(_latest(t["bridges"], TABLES["bridges"][1], as_of).items()):
-        if src in subjects and dst in subjects and row["maturity"] != "removed":
-            bridges.append(Bridge(src, dst, "native", exporter, row["importer"], row["maturity"], tuple(row["source"].split())))
-    for fid in sorted(subjects):
-        fw = subjects[fid]
-        export = fw.onnx.get("export")
-        if fw.kind != "framework" or not export or export["support"] == "none":
-            continue
-        for rid in sorted(subjects):
-            rt = subjects[rid]
-            if rid == fid or not rt.imports_onnx:
-                continue
-            maturity = "stable" if export["support"] == "builtin" else "beta"
-            bridges.append(Bridge(fid, rid, "onnx", export["tool"], f"{rt.name} ONNX import", maturity, export["sources"]))
-    return Catalog(as_of, kb, subjects, bridges)
+    native = [row for (src, dst, _exporter), row in sorted(_latest(t["bridges"], TABLES["bridges"][1], as_of).items())
+              if src in subjects and dst in subjects and row["maturity"] != "removed"]
+    return Catalog(as_of, kb, subjects, native)

@@ -43,16 +43,6 @@ def test_status_changes_over_time(mini):
     assert later.first_release == dt.date(2015, 6, 1)
 
 
-def test_onnx_bridges_are_derived_and_removed_native_bridges_end(mini):
-    def bridges(day):
-        return {(b.source, b.target, b.kind) for b in catalog(day, mini).bridges}
-
-    assert ("alpha", "rt-one", "onnx") in bridges(dt.date(2019, 6, 1))
-    assert ("alpha", "rt-web", "native") in bridges(dt.date(2019, 6, 1))
-    assert ("alpha", "rt-web", "native") not in bridges(dt.date(2024, 6, 1))
-    assert ("beta", "rt-web", "onnx") not in bridges(dt.date(2019, 6, 1))  # rt-web takes no ONNX
-
-
 def test_as_of_parsing(mini):
     assert parse_as_of("2018-06", mini) == dt.date(2018, 6, 30)
     assert parse_as_of("2018-06-05", mini) == dt.date(2018, 6, 5)

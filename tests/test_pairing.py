@@ -1,12 +1,13 @@
-"""Bridges: ONNX by default, native only when clearly better, a framework deploying itself."""
+"""Bridges: ONNX ones derived (exporter x importer), native ones ending when removed; ONNX by default, native only
+when clearly better, a framework deploying itself."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from advisor import knowledge as kb
-from advisor.catalog import Bridge, catalog
-from advisor.pairing import CLEARLY_BETTER, Route, quality, routes
+from advisor.catalog import catalog
+from advisor.pairing import CLEARLY_BETTER, Bridge, Route, best_routes, bridges, quality, routes
 from advisor.paths import packaged_dir
 
 from conftest import MINI_KB
@@ -15,6 +16,16 @@ from conftest import MINI_KB
 def cat_at(day):
     kb._load.cache_clear()
     return catalog(day, kb.load(MINI_KB))
+
+
+def test_onnx_bridges_are_derived_and_removed_native_bridges_end():
+    def found(day):
+        return {(b.source, b.target, b.kind) for b in bridges(cat_at(day))}
+
+    assert ("alpha", "rt-one", "onnx") in found(dt.date(2019, 6, 1))
+    assert ("alpha", "rt-web", "native") in found(dt.date(2019, 6, 1))
+    assert ("alpha", "rt-web", "native") not in found(dt.date(2024, 6, 1))
+    assert ("beta", "rt-web", "onnx") not in found(dt.date(2019, 6, 1))  # rt-web takes no ONNX
 
 
 def test_routes_at_two_dates():
@@ -33,12 +44,8 @@ def test_native_wins_only_when_clearly_better():
     assert quality(native_stable) - quality(onnx_builtin) < CLEARLY_BETTER
     assert quality(native_stable) - quality(onnx_community) >= CLEARLY_BETTER
 
-    class Cat:  # routes() needs only bridges and subjects
-        subjects = {}
-
     for onnx, expected in ((onnx_builtin, "onnx"), (onnx_community, "native")):
-        Cat.bridges = [onnx, native_stable]
-        chosen = routes(Cat)[("f", "r")]
+        chosen = best_routes([onnx, native_stable])[("f", "r")]
         assert isinstance(chosen, Route) and chosen.kind == expected
         assert chosen.alternative is not None and chosen.alternative.kind != expected
 

@@ -81,7 +81,7 @@ def test_removing_a_candidate_never_reorders_the_others(today):
     order = [r["id"] for r in full["deployment_ranking"]]
     dropped = order[1]
     smaller = Catalog(today.as_of, today.knowledge, {k: v for k, v in today.subjects.items() if k != dropped},
-                         [b for b in today.bridges if dropped not in (b.source, b.target)])
+                         [r for r in today.native_bridges if dropped not in (r["from"], r["to"])])
     less = recommend(answers, QS, smaller).to_json()
     assert [r["id"] for r in less["deployment_ranking"]] == [i for i in order if i != dropped]
     p_order = [r["id"] for r in full["prototype_ranking"]]
