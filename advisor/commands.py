@@ -90,7 +90,7 @@ def kb_help(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def kb_check(args: argparse.Namespace, ctx: Context) -> int:
-    from advisor.knowledge import TABLES
+    from advisor.tables import TABLES
 
     knowledge = ctx.knowledge
     t = knowledge.tables
@@ -100,7 +100,7 @@ def kb_check(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def kb_path(args: argparse.Namespace, ctx: Context) -> int:
-    from advisor.knowledge import knowledge_dir
+    from advisor.paths import knowledge_dir
 
     path = str(knowledge_dir())
     emit(to_json({"path": path}) if args.format == "json" else path + "\n")

@@ -52,9 +52,9 @@ class Context:
                 raise self._failure
         with self._lock:
             if self._catalog is None:
-                from advisor import knowledge as kb
+                from advisor.catalog import catalog, parse_as_of
 
-                self._catalog = kb.catalog(kb.parse_as_of(self.as_of_text, self.knowledge), self.knowledge)
+                self._catalog = catalog(parse_as_of(self.as_of_text, self.knowledge), self.knowledge)
             return self._catalog
 
     def prefetch(self) -> None:
@@ -73,9 +73,9 @@ class Context:
                     pass
                 with self._lock:
                     if self._catalog is None:
-                        from advisor import knowledge as kb
+                        from advisor.catalog import catalog, parse_as_of
 
-                        self._catalog = kb.catalog(kb.parse_as_of(self.as_of_text, self.knowledge), self.knowledge)
+                        self._catalog = catalog(parse_as_of(self.as_of_text, self.knowledge), self.knowledge)
             except (AdvisorError, Exception) as exc:  # re-raised where the catalog is needed
                 self._failure = exc
 

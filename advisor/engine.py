@@ -13,7 +13,7 @@ from advisor import rank as ranking
 from advisor import robustness
 from advisor import recommendation as R
 from advisor.answers import Answers
-from advisor.knowledge import Catalog, Subject
+from advisor.catalog import Catalog, Subject
 from advisor.pairing import Route, pair_score, routes
 from advisor.questions import QuestionSet
 from advisor.weights import Needs, Profile, derive

@@ -155,7 +155,7 @@ def bridge_why(rec: R.Recommendation) -> str:
 @lru_cache(maxsize=1)
 def _steps_data() -> dict:
     from advisor.files import load_yaml
-    from advisor.knowledge import packaged_dir
+    from advisor.paths import packaged_dir
 
     return load_yaml((packaged_dir("prompts") / "steps.yaml").read_text(encoding="utf-8"))
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from advisor.errors import BadInput
 from advisor.files import load_yaml
-from advisor.knowledge import VOCAB, packaged_dir
+from advisor.paths import packaged_dir
+from advisor.validation import VOCAB
 
 NEED_KEYS = {"target": "targets", "os": "os", "language": "languages", "language_via": "languages", "hardware": "hardware"}
 WEIGHT_SIDES = ("prototype", "deployment")

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from advisor.knowledge import Catalog, Subject
+from advisor.catalog import Catalog, Subject
 from advisor.weights import Needs
 
 LIFECYCLE = {"active": 1.0, "maintenance": 0.5, "discontinued": 0.0}

@@ -108,7 +108,7 @@ def _verify(rec):
 def _environment():
     import jinja2
 
-    from advisor.knowledge import packaged_dir
+    from advisor.paths import packaged_dir
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(packaged_dir("prompts"))),

@@ -3,7 +3,7 @@ criteria that are known, overall = mean of the three categories, all on 0-100.""
 
 from __future__ import annotations
 
-from advisor.knowledge import Catalog
+from advisor.catalog import Catalog
 
 SHOWDOWN_CATEGORIES = ("support_community", "api_internals", "platform")
 

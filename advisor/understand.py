@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from advisor.errors import BadInput
-from advisor.knowledge import packaged_dir
+from advisor.paths import packaged_dir
 from advisor.questions import QuestionSet
 
 LIMIT = 2000  # characters kept of one message

@@ -152,10 +152,11 @@ def test_phrasebook_errors_name_the_place(tmp_path):
 
 @pytest.fixture
 def session(mini_kb):
-    from advisor import knowledge as kb
+    from advisor import catalog as kb
+    from advisor.knowledge import load as load_knowledge
     from advisor.chat import Session
 
-    knowledge = kb.load()
+    knowledge = load_knowledge()
     return Session(Context.prebuilt(kb.catalog(kb.parse_as_of(None, knowledge), knowledge), load_questions()), load_phrasebook())
 
 
@@ -374,13 +375,14 @@ def test_terminal_eof_says_bye(mini_kb):
 
 
 def test_why_not_tensorflow_with_the_real_knowledge(monkeypatch):
-    from advisor import knowledge as kb
+    from advisor import catalog as kb
+    from advisor.knowledge import load as load_knowledge
     from advisor.chat import Session
     from advisor.errors import AdvisorError
 
     monkeypatch.delenv("ADVISOR_KNOWLEDGE", raising=False)
     try:
-        knowledge = kb.load()
+        knowledge = load_knowledge()
         cat = kb.catalog(kb.parse_as_of(None, knowledge), knowledge)
     except AdvisorError as exc:
         pytest.skip(f"the real knowledge is not sound yet: {exc}")
@@ -398,11 +400,12 @@ def test_why_not_tensorflow_with_the_real_knowledge(monkeypatch):
 def test_why_not_the_first_ranked_says_which_pair_it_lost(monkeypatch):
     """Embedded vision in mid-2018: PyTorch ranks first as a prototype, yet TensorFlow deploying itself wins
     the pair. "Why not PyTorch?" names PyTorch's best pair and its score against the pick's."""
-    from advisor import knowledge as kb
+    from advisor import catalog as kb
+    from advisor.knowledge import load as load_knowledge
     from advisor.chat import Session
 
     monkeypatch.delenv("ADVISOR_KNOWLEDGE", raising=False)
-    knowledge = kb.load()
+    knowledge = load_knowledge()
     s = Session(Context.prebuilt(kb.catalog(kb.parse_as_of("2018-06", knowledge), knowledge), load_questions()), load_phrasebook())
     say(s, "I work in industry on embedded vision in C++")
     assert s.state()["prototype"]["id"] == "tensorflow"
@@ -416,11 +419,12 @@ def test_why_not_names_the_need_a_runtime_really_fails_kotlin_via_java(monkeypat
     """Kotlin calls Java APIs natively, so DJL (Java bindings) meets language=kotlin; on Android + iOS
     it fails the OS need, and that is what the why-not must say (the chat once rebuilt the needs
     without the Java route and blamed the language)."""
-    from advisor import knowledge as kb
+    from advisor import catalog as kb
+    from advisor.knowledge import load as load_knowledge
     from advisor.chat import Session
 
     monkeypatch.delenv("ADVISOR_KNOWLEDGE", raising=False)
-    knowledge = kb.load()
+    knowledge = load_knowledge()
     s = Session(Context.prebuilt(kb.catalog(kb.parse_as_of("2026-11", knowledge), knowledge), load_questions()),
                 load_phrasebook())
     say(s, "I'm a PhD student doing NLP, we might put it on phones later")

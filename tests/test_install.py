@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import advisor
-from advisor.knowledge import packaged_dir
+from advisor.paths import packaged_dir
 
 INSTALLED = os.environ.get("ADVISOR_TEST_INSTALLED") == "1"
 needs_install = pytest.mark.skipif(not INSTALLED, reason="run by ./scripts/test against the installed package")

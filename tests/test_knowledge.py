@@ -8,7 +8,11 @@ import shutil
 import pytest
 
 from advisor import knowledge as kb
+from advisor.catalog import catalog, parse_as_of
+from advisor.paths import packaged_dir
+from advisor.tables import read_tables
 from advisor.errors import BadInput, KnowledgeError
+from advisor.validation import validate
 
 from conftest import MINI_KB
 
@@ -20,44 +24,34 @@ def mini():
 
 
 def test_state_as_of_is_the_newest_observation_on_or_before_the_date(mini):
-    then = kb.catalog(dt.date(2018, 6, 30), mini)
-    now = kb.catalog(dt.date(2026, 11, 1), mini)
+    then = catalog(dt.date(2018, 6, 30), mini)
+    now = catalog(dt.date(2026, 11, 1), mini)
     assert then.subjects["alpha"].values["activity"] == 90
     assert now.subjects["alpha"].values["activity"] == 95
     assert now.subjects["alpha"].values["sponsor"] == 3  # carried forward from 2018
 
 
 def test_a_subject_does_not_exist_before_its_first_release(mini):
-    assert "gamma" not in kb.catalog(dt.date(2018, 12, 31), mini).subjects
-    assert "gamma" in kb.catalog(dt.date(2019, 1, 1), mini).subjects
+    assert "gamma" not in catalog(dt.date(2018, 12, 31), mini).subjects
+    assert "gamma" in catalog(dt.date(2019, 1, 1), mini).subjects
 
 
 def test_status_changes_over_time(mini):
-    assert kb.catalog(dt.date(2019, 1, 1), mini).subjects["beta"].status == "active"
-    later = kb.catalog(dt.date(2020, 3, 1), mini).subjects["beta"]
+    assert catalog(dt.date(2019, 1, 1), mini).subjects["beta"].status == "active"
+    later = catalog(dt.date(2020, 3, 1), mini).subjects["beta"]
     assert (later.status, later.status_since) == ("discontinued", dt.date(2020, 3, 1))
     assert later.first_release == dt.date(2015, 6, 1)
 
 
-def test_onnx_bridges_are_derived_and_removed_native_bridges_end(mini):
-    def bridges(day):
-        return {(b.source, b.target, b.kind) for b in kb.catalog(day, mini).bridges}
-
-    assert ("alpha", "rt-one", "onnx") in bridges(dt.date(2019, 6, 1))
-    assert ("alpha", "rt-web", "native") in bridges(dt.date(2019, 6, 1))
-    assert ("alpha", "rt-web", "native") not in bridges(dt.date(2024, 6, 1))
-    assert ("beta", "rt-web", "onnx") not in bridges(dt.date(2019, 6, 1))  # rt-web takes no ONNX
-
-
 def test_as_of_parsing(mini):
-    assert kb.parse_as_of("2018-06", mini) == dt.date(2018, 6, 30)
-    assert kb.parse_as_of("2018-06-05", mini) == dt.date(2018, 6, 5)
-    assert kb.parse_as_of(None, mini) == mini.latest
+    assert parse_as_of("2018-06", mini) == dt.date(2018, 6, 30)
+    assert parse_as_of("2018-06-05", mini) == dt.date(2018, 6, 5)
+    assert parse_as_of(None, mini) == mini.latest
     for bad in ("2018", "18-06", "2018-13", "2018-02-30", "yesterday", ""):
         with pytest.raises(BadInput, match="--as-of"):
-            kb.parse_as_of(bad, mini)
+            parse_as_of(bad, mini)
     with pytest.raises(BadInput, match="before any knowledge"):
-        kb.parse_as_of("2001-01", mini)
+        parse_as_of("2001-01", mini)
 
 
 BREAKAGES = [
@@ -101,7 +95,7 @@ def test_a_broken_cell_is_refused_naming_file_row_and_column(tmp_path, file, lin
     folder = _copy(tmp_path)
     _edit(folder / file, line, old, new)
     with pytest.raises(KnowledgeError) as err:
-        kb.validate(kb.read_tables(folder), folder)
+        validate(read_tables(folder), folder)
     assert err.value.file == f"kb/{file}"
     assert err.value.column == column
     assert err.value.row == line
@@ -113,19 +107,19 @@ def test_duplicate_key_is_refused(tmp_path):
     with open(folder / "status.csv", "a") as fh:
         fh.write("alpha,maintenance,2016-01,again,today\n")
     with pytest.raises(KnowledgeError, match="duplicate key"):
-        kb.validate(kb.read_tables(folder), folder)
+        validate(read_tables(folder), folder)
 
 
 def test_missing_file_and_missing_column(tmp_path):
     folder = _copy(tmp_path)
     (folder / "bridges.csv").unlink()
     with pytest.raises(KnowledgeError, match="bridges.csv: missing file"):
-        kb.validate(kb.read_tables(folder), folder)
+        validate(read_tables(folder), folder)
     folder = _copy(tmp_path / "again")
     text = (folder / "onnx.csv").read_text().replace(",tool,", ",tools,", 1)
     (folder / "onnx.csv").write_text(text)
     with pytest.raises(KnowledgeError) as err:
-        kb.read_tables(folder)
+        read_tables(folder)
     assert (err.value.row, err.value.column) == (1, "tool")
 
 
@@ -133,7 +127,7 @@ def test_split_tables_are_read_as_one(tmp_path):
     folder = _copy(tmp_path)
     (folder / "status-extra.csv").write_text("subject,status,since,note,source\nalpha,maintenance,2025-01,slowing,today\n")
     kb._load.cache_clear()
-    cat = kb.catalog(dt.date(2026, 1, 1), kb.load(folder))
+    cat = catalog(dt.date(2026, 1, 1), kb.load(folder))
     assert cat.subjects["alpha"].status == "maintenance"
 
 
@@ -172,8 +166,8 @@ def test_mid_2022_knows_what_had_changed_since_2018():
     (ONNX Runtime's Java API in 1.2, its web build in 1.8) and a mid-2022 snapshot of the support criteria
     (MXNet declining before its retirement; Keras and JAX scored at all)."""
     kb._load.cache_clear()
-    knowledge = kb.load(kb.packaged_dir("knowledge"))
-    early, mid = kb.catalog(dt.date(2019, 12, 31), knowledge), kb.catalog(dt.date(2022, 6, 30), knowledge)
+    knowledge = kb.load(packaged_dir("knowledge"))
+    early, mid = catalog(dt.date(2019, 12, 31), knowledge), catalog(dt.date(2022, 6, 30), knowledge)
     ort = mid.subjects["onnxruntime"]
     assert {"java", "javascript"} <= set(ort.capabilities["languages"])
     assert "browser" in ort.capabilities["targets"] and ort.values["target_browser"] > 0

@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from advisor import answers as answers_mod
 from advisor import knowledge as kb
+from advisor.catalog import Catalog, catalog
 from advisor.engine import meets, recommend
+from advisor.paths import packaged_dir
 from advisor.questions import load as load_questions
 
 QS = load_questions()
@@ -19,8 +21,8 @@ QS = load_questions()
 @pytest.fixture(scope="module")
 def today():
     kb._load.cache_clear()
-    k = kb.load(kb.packaged_dir("knowledge"))
-    return kb.catalog(k.latest, k)
+    k = kb.load(packaged_dir("knowledge"))
+    return catalog(k.latest, k)
 
 
 answer_sets = st.fixed_dictionaries({q.id: st.sampled_from(q.option_ids) for q in QS})
@@ -78,8 +80,8 @@ def test_removing_a_candidate_never_reorders_the_others(today):
     full = recommend(answers, QS, today).to_json()
     order = [r["id"] for r in full["deployment_ranking"]]
     dropped = order[1]
-    smaller = kb.Catalog(today.as_of, today.knowledge, {k: v for k, v in today.subjects.items() if k != dropped},
-                         [b for b in today.bridges if dropped not in (b.source, b.target)])
+    smaller = Catalog(today.as_of, today.knowledge, {k: v for k, v in today.subjects.items() if k != dropped},
+                         [r for r in today.native_bridges if dropped not in (r["from"], r["to"])])
     less = recommend(answers, QS, smaller).to_json()
     assert [r["id"] for r in less["deployment_ranking"]] == [i for i in order if i != dropped]
     p_order = [r["id"] for r in full["prototype_ranking"]]

@@ -9,7 +9,7 @@ import pytest
 
 from advisor.errors import BadInput
 from advisor.files import load_yaml
-from advisor.knowledge import packaged_dir
+from advisor.paths import packaged_dir
 from advisor.questions import load, parse
 
 RAW = load_yaml((packaged_dir("prompts") / "questions.yaml").read_text(encoding="utf-8"))

@@ -14,7 +14,9 @@ from advisor import answers as answers_mod
 from advisor import knowledge as kb
 from advisor import pairing
 from advisor import rank as ranking
+from advisor.catalog import catalog
 from advisor.engine import MIN_KNOWN, _known_share, meets, recommend
+from advisor.paths import packaged_dir
 from advisor.questions import load as load_questions
 from advisor.weights import derive
 
@@ -22,7 +24,7 @@ from advisor.weights import derive
 @pytest.fixture(scope="module")
 def at_2018():
     kb._load.cache_clear()
-    cat = kb.catalog(dt.date(2018, 6, 30), kb.load(kb.packaged_dir("knowledge")))
+    cat = catalog(dt.date(2018, 6, 30), kb.load(packaged_dir("knowledge")))
     qs = load_questions()
 
     def run(**given):
@@ -69,7 +71,7 @@ def test_no_weighting_of_mid_2018_facts_puts_caffe_first_for_embedded_vision():
     makes the winning pair, never tops the prototype ranking and never tops the deployment ranking,
     while the seed's runner-up, TensorFlow, is the most frequent pick."""
     kb._load.cache_clear()
-    cat = kb.catalog(dt.date(2018, 6, 30), kb.load(kb.packaged_dir("knowledge")))
+    cat = catalog(dt.date(2018, 6, 30), kb.load(packaged_dir("knowledge")))
     qs = load_questions()
     given = {"sector": "industry", "target": "embedded", "task": "vision", "language": "cpp"}
     profile = derive(answers_mod.resolve(qs, answers_mod.check(qs, given)), qs)
