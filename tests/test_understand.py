@@ -1,0 +1,192 @@
+"""understand: plain-language messages -> answers (with their evidence and how they were read),
+negation, short replies to the pending question, cleaning, and naming a framework or runtime.
+
+Only readings that are clearly right are pinned here; the chat's coverage is measured on held-out
+phrasings in test_chat.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.questions import load as load_questions
+from advisor.understand import LIMIT, Understander, Understanding, clean, find_subject, load_phrasebook
+
+
+@pytest.fixture(scope="module")
+def u():
+    return Understander(load_questions(), load_phrasebook())
+
+
+def answers(u, text, pending=None):
+    return u.understand(text, pending=pending).answers
+
+
+# ---------------------------------------------------------------- messages
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("we are a startup shipping an Android app written in Kotlin",
+     {"sector": "industry", "target": "mobile", "mobile_os": "android", "language": "kotlin"}),
+    ("our backend is Java on AWS with NVIDIA GPUs",
+     {"target": "server", "language": "java", "cloud": "aws", "hardware": "nvidia_gpu"}),
+    ("a university lab doing speech recognition", {"sector": "academia", "task": "speech"}),
+    ("we are beginners building a web app in TypeScript",
+     {"target": "browser", "language": "javascript", "experience": "beginner"}),
+    ("image classification on a Raspberry Pi", {"target": "embedded", "hardware": "arm", "task": "vision"}),
+    ("an iOS app in Swift", {"target": "mobile", "mobile_os": "ios", "language": "swift"}),
+    ("C++ on a Jetson", {"target": "embedded", "language": "cpp", "hardware": "nvidia_gpu"}),
+    ("we use C# with .NET on Azure", {"language": "csharp", "cloud": "azure"}),
+    ("large language models on a cluster", {"target": "server", "task": "generative"}),
+    ("expert researchers", {"sector": "academia", "experience": "expert"}),
+])
+def test_a_message_gives_exactly_its_answers(u, text, expected):
+    assert answers(u, text) == expected
+
+
+def test_answers_come_in_question_order_with_evidence_and_how(u):
+    got = u.understand("written in Kotlin, an Android app, we are a startup")
+    assert list(got.answers) == ["sector", "target", "mobile_os", "language"]
+    assert got.evidence["language"] == "kotlin" and got.evidence["sector"] == "startup"
+    assert set(got.how.values()) == {"synonym"}
+
+
+def test_language_names_with_symbols_are_words(u):
+    assert u.understand("C++ only").evidence["language"] == "cplusplus"
+    assert answers(u, "we write C")["language"] == "c"
+    assert answers(u, "a .NET shop")["language"] == "csharp"
+
+
+def test_nothing_in_an_empty_message(u):
+    for text in ("", "   ", "\n"):
+        got = u.understand(text, pending="target")
+        assert got == Understanding()
+
+
+# ---------------------------------------------------------------- negation
+
+
+def test_a_negated_name_says_nothing(u):
+    assert answers(u, "not on AWS") == {}
+    assert answers(u, "we never use AWS") == {}
+    assert answers(u, "we avoid NVIDIA") == {}
+
+
+def test_negation_cancels_only_the_negated_option(u):
+    assert answers(u, "instead of AWS we use Azure") == {"cloud": "azure"}
+    assert answers(u, "no GPUs, only x86 CPUs") == {"hardware": "intel_cpu"}
+    assert answers(u, "we are not on AWS, we use Google Cloud")["cloud"] == "gcp"
+
+
+def test_saying_no_cloud_is_an_answer(u):
+    assert answers(u, "no cloud") == {"cloud": "none"}
+    assert answers(u, "not in the cloud") == {"cloud": "none"}
+
+
+# ---------------------------------------------------------------- replies to the question just asked
+
+
+@pytest.mark.parametrize("text, pending, expected", [
+    ("3", "target", {"target": "embedded"}),  # the options' numbers count from 1
+    ("1", "experience", {"experience": "beginner"}),
+    ("2", "sector", {"sector": "industry"}),
+    ("Servers or the cloud", "target", {"target": "server"}),  # an option's label
+    ("go", "language", {"language": "go"}),  # an option id, too short to mean Go without the question
+    ("GO.", "language", {"language": "go"}),
+    ("mostly kotlin", "language", {"language": "kotlin"}),
+])
+def test_a_short_reply_answers_the_pending_question(u, text, pending, expected):
+    assert answers(u, text, pending=pending) == expected
+
+
+def test_a_numbered_reply_to_mobile_os_brings_the_mobile_target(u):
+    got = u.understand("2", pending="mobile_os")
+    assert got.answers == {"target": "mobile", "mobile_os": "ios"}
+    assert got.how == {"mobile_os": "reply", "target": "implied"}
+    assert got.evidence == {"mobile_os": "2", "target": "2"}
+
+
+def test_a_reply_needs_its_question(u):
+    assert answers(u, "3") == {}
+    assert answers(u, "go") == {}
+    assert answers(u, "11", pending="target") == {}  # there are five targets
+    assert answers(u, "0", pending="target") == {}
+    assert answers(u, "hello", pending="target") == {}
+
+
+def test_a_synonym_beats_the_pending_question(u):
+    got = u.understand("on phones", pending="target")
+    assert got.answers == {"target": "mobile"} and got.how == {"target": "synonym"}
+
+
+# ---------------------------------------------------------------- commands
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("undo", ("undo", {})),
+    ("go back", ("undo", {})),
+    ("skip", ("skip", {})),
+    ("details", ("details", {})),
+    ("why not core ml?", ("why_not", {"a": "core ml"})),
+    ("what about tflite", ("why_not", {"a": "tflite"})),
+    ("pytorch vs jax", ("compare", {"a": "pytorch", "b": "jax"})),
+    ("we are a startup", None),
+])
+def test_commands(u, text, expected):
+    assert u.command(text) == expected
+
+
+# ---------------------------------------------------------------- clean
+
+
+def test_clean_drops_control_and_format_characters_and_joins_lines():
+    assert clean("a\x00b\x07c") == ("abc", False)
+    assert clean("one\ntwo\r\nthree\tfour\u2028five") == ("one two three four five", False)
+    assert clean("zero\u200bwidth\u202e") == ("zerowidth", False)  # format characters (Cf) go too
+    assert clean("  many    blanks  ") == ("many blanks", False)
+    assert clean("café, 日本, ü") == ("café, 日本, ü", False)
+
+
+def test_clean_truncates_to_the_limit_without_a_trailing_blank():
+    assert LIMIT == 2000
+    assert clean("a" * 2000) == ("a" * 2000, False)
+    assert clean("a" * 2001) == ("a" * 2000, True)
+    assert clean("a" * 9 + " bc", limit=10) == ("a" * 9, True)
+    assert clean("x\x00" * 3000, limit=2000) == ("x" * 2000, True)  # the limit counts what is kept
+    assert clean("") == ("", False)
+
+
+# ---------------------------------------------------------------- find_subject
+
+
+class S:
+    def __init__(self, id, name):
+        self.id, self.name = id, name
+
+
+@pytest.fixture(scope="module")
+def subjects():
+    return {s.id: s for s in (S("pytorch", "PyTorch"), S("tensorflow", "TensorFlow"), S("jax", "JAX"),
+                              S("onnxruntime", "ONNX Runtime"), S("onnxruntime-web", "ONNX Runtime Web"),
+                              S("coreml", "Core ML"))}
+
+
+@pytest.mark.parametrize("text, sid", [
+    ("pytorch", "pytorch"),
+    ("PyTorch?", "pytorch"),
+    ("the TensorFlow", "tensorflow"),
+    ("Core ML", "coreml"),  # its name
+    ("tf", "tensorflow"),  # another name (prompts/chat.yaml)
+    ("flax", "jax"),
+    ("ONNX Runtime Web", "onnxruntime-web"),
+    ("ort", "onnxruntime"),
+    ("using onnx runtime web in the page", "onnxruntime-web"),  # the longest name inside a phrase
+    ("onnx runtime on the server", "onnxruntime"),
+])
+def test_find_subject(subjects, text, sid):
+    assert find_subject(text, subjects, load_phrasebook()).id == sid
+
+
+@pytest.mark.parametrize("text", ["", "  ?! ", "the", "caffe", "jaxon", "tflite"])
+def test_find_subject_finds_nothing(subjects, text):
+    # tflite is another name of a runtime that is not among these subjects
+    assert find_subject(text, subjects, load_phrasebook()) is None
