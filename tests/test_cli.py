@@ -185,7 +185,7 @@ def test_debug_changes_nothing_when_all_is_well(cli):
 def test_ctrl_c_is_exit_130(cli, monkeypatch):
     import advisor.commands
 
-    def interrupted(args):
+    def interrupted(args, ctx):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(advisor.commands, "frameworks", interrupted)
@@ -195,7 +195,7 @@ def test_ctrl_c_is_exit_130(cli, monkeypatch):
 
 def test_a_broken_pipe_is_quiet_exit_0():
     code = ("import sys\nimport advisor.commands\n"
-            "def closed(args):\n    raise BrokenPipeError\n"
+            "def closed(args, ctx):\n    raise BrokenPipeError\n"
             "advisor.commands.frameworks = closed\n"
             "from advisor.cli import main\nsys.exit(main(['frameworks']))")
     p = python(code)
@@ -214,7 +214,7 @@ def test_a_reader_that_goes_away_is_no_error(tmp_path):
 def test_a_handlers_return_value_is_the_exit_code(cli, monkeypatch):
     import advisor.commands
 
-    monkeypatch.setattr(advisor.commands, "frameworks", lambda args: 1)
+    monkeypatch.setattr(advisor.commands, "frameworks", lambda args, ctx: 1)
     assert cli("frameworks").code == 1
-    monkeypatch.setattr(advisor.commands, "frameworks", lambda args: None)
+    monkeypatch.setattr(advisor.commands, "frameworks", lambda args, ctx: None)
     assert cli("frameworks").code == 0

@@ -163,8 +163,10 @@ def test_no_conflict_for_compatible_answers():
     assert profile(target="mobile", mobile_os="android", language="java", hardware="arm").conflicts == ()
 
 
-@pytest.mark.xfail(strict=True, reason="Profile.side() ended up on Conflict when Conflict was inserted above it; "
-                   "Conflict has no prototype/deployment, so Conflict.side raises AttributeError and Profile has none")
-def test_profile_side_names_a_weight_side():
+def test_derive_records_which_answer_moved_each_weight():
     p = profile()
-    assert p.side("prototype") is p.prototype and p.side("deployment") is p.deployment
+    assert p.moved_by[("prototype", "graph")][0] == ("sector", "academia", 2.0)
+    assert ("deployment", "sponsor") not in p.moved_by  # academia leaves the deployment side's sponsor alone
+    for (side, crit), moves in p.moved_by.items():
+        for qid, oid, delta in moves:
+            assert delta != 0 and QS.get(qid).option(oid).weights[side][crit] == delta
