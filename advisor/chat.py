@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -43,6 +44,8 @@ class Session:
         self.transcript: list[dict] = []
         self.shown: dict | None = None  # the last recommendation shown, for differences
         self._cache: tuple[tuple, dict] | None = None
+        self.can_confirm = False  # a person at a terminal can answer "replace it?"; piped input cannot
+        self.confirming: str | None = None  # a report path waiting for "yes" to replace an existing file
 
     # ------------------------------------------------------------ state (shared with the wizard)
 
@@ -117,6 +120,12 @@ class Session:
         return reply
 
     def _handle(self, text: str) -> Reply:
+        if self.confirming is not None:  # the answer to "replace it?"
+            where, self.confirming = self.confirming, None
+            if _YES.match(text):
+                return Reply(self._report(where, force=True))
+            if _NO.match(text):
+                return Reply(self.say("report_kept", path=where))
         cmd = self.u.command(text)
         name, groups = cmd if cmd else (None, {})
         if name == "quit":
@@ -139,7 +148,10 @@ class Session:
         if name == "answers":
             return Reply(self._answers())
         if name == "report":
-            return Reply(self._report(groups.get("a")))
+            from advisor.files import typed_path
+
+            where, force = typed_path(text)  # from the message as typed, not the lower-cased one
+            return Reply(self._report(where, force))
         if name == "details":
             rec = self.recommendation()
             if rec is None:
@@ -391,7 +403,7 @@ class Session:
             lines.append(self.say("assumed", items=", ".join(f"{q}={o}" for q, o in assumed.items())))
         return "\n".join(lines)
 
-    def _report(self, where: str | None) -> str:
+    def _report(self, where: str | None, force: bool = False) -> str:
         rec = self.recommendation()
         if rec is None:
             return self._not_yet()
@@ -405,11 +417,33 @@ class Session:
             return self.say("report_needs_path")
         if where.lower() in ("html", "markdown", "md", "json"):
             where = f"report.{'md' if where.lower() == 'markdown' else where.lower()}"
+        from advisor.files import Exists
+        from advisor.safe_text import one_line
+
         try:
-            written = report.write_report(rec, where, None, None, {"chat": list(self.transcript)})
+            written = report.write_report(rec, where, None, None, {"chat": list(self.transcript)},
+                                          **({"overwrite": force} if _takes_overwrite(report.write_report) else {}))
+        except Exists:
+            if self.can_confirm:
+                self.confirming = where
+                return self.say("report_exists_ask", path=one_line(where, 160))
+            return self.say("report_exists", path=one_line(where, 160))
         except AdvisorError as exc:
-            return f"Could not write the report: {exc}"
-        return self.say("report_written", path=str(written))
+            return f"Could not write the report: {one_line(exc, 400)}"
+        return self.say("report_written", path=one_line(written, 160))
+
+
+_YES = re.compile(r"^\s*(y|yes|yes please|ok|okay|sure|replace( it)?|overwrite( it)?|--force)[.! ]*$", re.IGNORECASE)
+_NO = re.compile(r"^\s*(n|no|nope|keep( it)?|don't|do not|cancel)[.! ]*$", re.IGNORECASE)
+
+
+def _takes_overwrite(func) -> bool:
+    import inspect
+
+    try:
+        return "overwrite" in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _short(text: str, n: int = 30) -> str:
@@ -467,6 +501,7 @@ def run(args: argparse.Namespace) -> int:
     session = Session(load_questions(), catalog, load_phrasebook())
     as_json = getattr(args, "format", "text") == "json"
     interactive = sys.stdin is not None and sys.stdin.isatty()
+    session.can_confirm = interactive
     out = sys.stdout
 
     def emit_reply(message: str | None, reply: Reply, event: str = "reply") -> None:

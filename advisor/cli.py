@@ -130,6 +130,18 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from advisor import stdio
+
+    restore = stdio.install()  # closed/full std streams and SIGTERM (advisor/stdio.py)
+    try:
+        return _main(argv)
+    finally:
+        restore()
+
+
+def _main(argv: list[str] | None = None) -> int:
+    from advisor.safe_text import one_line
+
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
     try:
@@ -137,22 +149,42 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:  # bare `advisor`: the wizard (which refuses politely without a terminal)
             args = parser.parse_args([*argv, "wizard"])
-        return _dispatch(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a full or closed stdout is reported here, not at exit
+        return code
     except _UsageError as exc:
-        print(exc, file=sys.stderr)
+        _say(one_line(exc))
         return 2
     except AdvisorError as exc:
         if debug:
             import traceback
 
             traceback.print_exc()
-        print(f"advisor: {exc}", file=sys.stderr)
+        _say(f"advisor: {one_line(exc)}")
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("\nAborted.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        from advisor.stdio import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated
+
+        _say("\nTerminated." if isinstance(exc, Terminated) else "\nAborted.")
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (e.g. `advisor frameworks | head`): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except (OSError, MemoryError, RecursionError) as exc:  # whatever slipped past the faces: one line
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        what = (exc.strerror or str(exc)) if isinstance(exc, OSError) else type(exc).__name__
+        where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+        _say(f"advisor: {one_line(where + str(what).lower(), 400)}")
+        return 2
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError):
+        pass

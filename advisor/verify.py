@@ -150,7 +150,11 @@ def verify_pair(prototype_id: str, runtime_id: str, *, seed: int = 0, keep: str 
     path, runtime = _lookup(prototype_id, runtime_id)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ info lines on stderr; set before it loads
     if keep is not None and not Path(keep).expanduser().is_dir():
-        raise BadInput(f"--keep {keep}: no such folder; create it or choose another")
+        from advisor.safe_text import show
+
+        exists = os.path.lexists(Path(keep).expanduser())
+        raise BadInput(f"--keep {show(keep, 160)}: " + ("is a file, not a folder; give a folder (the file is kept as "
+                       "PROTOTYPE-RUNTIME.onnx inside it)" if exists else "no such folder; create it or choose another"))
     _require(path, runtime)
     import numpy as np
     import onnx
