@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advisor.errors import BadInput
+from advisor.safe_text import show
 from advisor.questions import QuestionSet
 
 
@@ -30,7 +31,7 @@ def parse_sets(sets: list[str]) -> dict[str, str]:
     for item in sets or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise BadInput(f"--set {item}: expected KEY=VALUE, e.g. --set target=mobile")
+            raise BadInput(f"--set {show(item)}: expected KEY=VALUE, e.g. --set target=mobile")
         out[key.strip()] = value.strip()
     return out
 
@@ -40,14 +41,14 @@ def check(questions: QuestionSet, raw: dict, origin: str = "answers") -> dict[st
     out: dict[str, str] = {}
     for key, value in raw.items():
         if str(key) not in questions.ids:
-            raise BadInput(f"{origin}: unknown question '{key}'; valid questions: {', '.join(questions.ids)}")
+            raise BadInput(f"{origin}: unknown question {show(key)}; valid questions: {', '.join(questions.ids)}")
         q = questions.get(str(key))
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             kind = "nothing" if value is None else type(value).__name__
             raise BadInput(f"{origin}: question '{q.id}' takes one of {', '.join(q.option_ids)}; got {kind}")
         text = str(value).strip()
         if text not in q.option_ids:
-            raise BadInput(f"{origin}: '{text}' is not an option of question '{q.id}'; valid: {', '.join(q.option_ids)}")
+            raise BadInput(f"{origin}: {show(text)} is not an option of question '{q.id}'; valid: {', '.join(q.option_ids)}")
         out[q.id] = text
     return out
 
@@ -71,7 +72,9 @@ def given_from_sources(questions: QuestionSet, answers_file: str | None, sets: l
 
     given: dict[str, str] = {}
     if answers_file:
-        given.update(check(questions, read_mapping(answers_file), origin=str(answers_file)))
+        from advisor.safe_text import one_line
+
+        given.update(check(questions, read_mapping(answers_file), origin=one_line(answers_file, 160)))
     given.update(check(questions, parse_sets(sets), origin="--set"))
     return given
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from advisor.errors import BadInput
-from advisor.files import reading
+from advisor.files import SURVEY_LIMIT, open_regular, reading
+from advisor.safe_text import bounded_lines, one_line, show
 
 # Columns kept as they are (in the input's order, first in the output): who answered.
 PASSTHROUGH = ("id", "name", "email", "team")
@@ -48,12 +49,29 @@ class Survey:
     empty_rows: int = 0
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A cell a spreadsheet would run as a formula (starting with = + - @ tab or CR) gets a leading
+    single quote, the usual defence; nothing is stripped, so nothing is made live."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _open_survey(p: Path):
+    """The survey as an open binary file: a regular file within SURVEY_LIMIT, not compressed."""
+    return open_regular(p, SURVEY_LIMIT, "a CSV file", "save the survey as CSV (UTF-8)")
+
+
 def _header(p: Path) -> list[str]:
+    import io
+
     try:
-        with reading(p, "a CSV file", "save the survey as CSV (UTF-8)"), open(p, encoding="utf-8-sig", newline="") as fh:
+        with _open_survey(p) as raw, reading(p, "a CSV file", "save the survey as CSV (UTF-8)"):
+            fh = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             header = next(csv.reader(fh), None)
     except csv.Error as exc:
-        raise BadInput(f"{p}: malformed CSV header ({exc})") from None
+        raise BadInput(f"{one_line(p, 160)}: malformed CSV header ({one_line(exc, 200)})") from None
     if not header or not any(h.strip() for h in header):
         raise BadInput(f"{p}: empty; expected a header row of question ids, e.g. sector,target,language")
     return [h.strip() for h in header]
@@ -67,46 +85,62 @@ def read_survey(path: str | Path, question_ids: tuple[str, ...]) -> Survey:
     import numpy as np
     import pandas as pd
 
-    p = Path(path).expanduser()
-    names = _header(p)
+    src = p = Path(path).expanduser()
+    names = _header(src)
+    p = Path(one_line(p, 160))  # the path as messages show it (one inert line); the file is read above
     seen: set[str] = set()
     for n in names:
         if n and n in seen:
-            raise BadInput(f"{p}: column '{n}' appears twice in the header")
+            raise BadInput(f"{p}: column {show(n)} appears twice in the header")
         seen.add(n)
     unknown = [n for n in names if n and n not in question_ids and n not in PASSTHROUGH]
     if unknown:
-        listed = ", ".join(f"'{n}'" for n in unknown)
+        listed = ", ".join(show(n, 40) for n in unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
         raise BadInput(f"{p}: unknown column{'s' if len(unknown) > 1 else ''} {listed}; columns are question ids "
                        f"({', '.join(question_ids)}) and optionally {', '.join(PASSTHROUGH)} (kept as they are)")
     labels = [n or f"\0{i}" for i, n in enumerate(names, 1)]
     # answers repeat: categories keep a million rows small; passthrough cells are kept as text
-    dtypes = {label: (str if label in PASSTHROUGH else "category") for label in labels}
+    # (headerless columns as plain text: a category per column costs milliseconds each)
+    dtypes = {label: (str if label in PASSTHROUGH or label.startswith("\0") else "category") for label in labels}
     try:
         with warnings.catch_warnings():
             # a first data row longer than the header would silently become an index: refuse it
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                p, header=0, names=labels, index_col=False, dtype=dtypes, keep_default_na=False, na_filter=False,
-                skip_blank_lines=False, encoding="utf-8-sig",
-            )
+            with _open_survey(src) as fh:  # a handle: pandas guesses no compression from the name
+                frame = pd.read_csv(
+                    fh, header=0, compression=None, names=labels, index_col=False, dtype=dtypes,
+                    keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8-sig",
+                )
     except pd.errors.ParserWarning:
         raise BadInput(f"{p}: row 2 has more cells than the header's {len(names)}") from None
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
             raise BadInput(f"{p}: line {m[2]} has {m[3]} cells but the header has {m[1]}") from None
-        raise BadInput(f"{p}: malformed CSV ({str(exc).strip().splitlines()[-1]})") from None
+        raise BadInput(f"{p}: malformed CSV ({one_line(str(exc).strip().splitlines()[-1], 200)})") from None
     except UnicodeDecodeError:
         raise BadInput(f"{p}: not UTF-8 text; save the survey as CSV (UTF-8)") from None
     except pd.errors.EmptyDataError:
         raise BadInput(f"{p}: empty; expected a header row of question ids, e.g. sector,target,language") from None
     except OSError as exc:
         raise BadInput(f"{p}: cannot read ({exc.strerror or exc})") from None
+    except MemoryError:
+        raise BadInput(f"{p}: too big to read") from None
 
     n = len(frame)
+    headless = [label for label in labels if label.startswith("\0")]
+    if headless:  # spreadsheet leftovers: checked and dropped all at once (linear in the cells)
+        block = frame[headless].to_numpy(dtype=object)
+        filled = [(int(c), int(r)) for r, c in np.argwhere(block != "") if str(block[r, c]).strip()]
+        if filled:
+            c, r = min(filled)
+            raise BadInput(f"{p}: column {int(headless[c][1:])} has no name in the header but row {r + 2} fills it; "
+                           "name it or delete it")
+        frame = frame.drop(columns=headless)
     blank = np.ones(n, dtype=bool)  # rows whose every cell is empty (spreadsheet leftovers)
-    for i, label in enumerate(labels, 1):
+    for label in labels:
+        if label.startswith("\0"):
+            continue
         if label in PASSTHROUGH:
             frame[label] = frame[label].str.strip()
             col_blank = (frame[label] == "").to_numpy(dtype=bool)
@@ -114,13 +148,6 @@ def read_survey(path: str | Path, question_ids: tuple[str, ...]) -> Survey:
             col = frame[label]
             blank_cat = np.array([str(c).strip() == "" for c in col.cat.categories], dtype=bool)
             col_blank = blank_cat[col.cat.codes.to_numpy()] if len(blank_cat) else np.ones(n, dtype=bool)
-        if label.startswith("\0"):
-            filled = np.flatnonzero(~col_blank)
-            if len(filled):
-                raise BadInput(f"{p}: column {i} has no name in the header but row {filled[0] + 2} fills it; "
-                               "name it or delete it")
-            frame = frame.drop(columns=label)
-            continue
         blank &= col_blank
     rows = np.arange(2, n + 2)
     empty_rows = int(blank.sum()) if len(frame.columns) else 0
@@ -246,7 +273,8 @@ def evaluate(survey: Survey, ctx, progress=None, stop_on_invalid: bool = False) 
 
 
 def _csv_text(text: str) -> str:
-    """One text cell, quoted as the csv module's QUOTE_MINIMAL would."""
+    """One text cell, formula-neutralised, quoted as the csv module's QUOTE_MINIMAL would."""
+    text = neutralise(text)
     if "," in text or '"' in text or "\n" in text or "\r" in text:
         return '"' + text.replace('"', '""') + '"'
     return text
@@ -329,6 +357,7 @@ class _Progress:
 
 
 def _check_output(out: Path, src: Path) -> None:
+    """Fail before the work: a folder, a missing folder, the survey itself (the rest: write_output)."""
     from advisor.files import check_output
 
     check_output(out)
@@ -338,14 +367,15 @@ def _check_output(out: Path, src: Path) -> None:
 
 
 def run(args: argparse.Namespace, ctx) -> int:
-    from advisor.files import write_atomic
+    from advisor.files import write_output
 
     err = sys.stderr
     tty = err.isatty()
     out = Path(args.output).expanduser()
     fmt = args.format or ("json" if out.suffix.lower() == ".json" else "csv")
     src = Path(args.file).expanduser()
-    _check_output(out, src)
+    if args.output != "-":
+        _check_output(out, src)
     questions = ctx.questions
     ctx.catalog  # a bad --as-of or knowledge folder fails before the survey is read
 
@@ -367,10 +397,9 @@ def run(args: argparse.Namespace, ctx) -> int:
         if progress:
             progress.clear()
 
-    for row, message in outcome.errors[:MAX_LISTED]:
-        print(f"row {row}: {message}", file=err)
-    if len(outcome.errors) > MAX_LISTED:
-        print(f"... and {len(outcome.errors) - MAX_LISTED} more invalid rows", file=err)
+    for line in bounded_lines((f"row {row}: {message}" for row, message in outcome.errors), MAX_LISTED,
+                              what="more invalid rows"):
+        print(line, file=err)
     n_rows, n_bad = len(survey.frame), len(outcome.errors)
     if n_bad and not args.skip_invalid:
         raise BadInput(f"{survey.path}: {n_bad} of {n_rows} rows invalid (listed above; the header is row 1); "
@@ -378,7 +407,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     if not valid and n_rows:
         raise BadInput(f"{survey.path}: no valid rows; nothing written")
 
-    write_atomic(out, data)  # a bytearray: bytes-like, written as it is
+    write_output(args.output, data)  # the output policy: atomic file, FIFO/device written, `-` stdout
     _summary(err, survey, outcome, out, fmt, valid)
     return 0
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -40,10 +41,13 @@ class Session:
         self.qs = ctx.questions
         self.u = Understander(self.qs, book)
         self.talk = Conversation(ctx, tuple(book.needed))
+        self.can_confirm = False  # a person at a terminal can answer "replace it?"; piped input cannot
+        self.confirming: str | None = None  # a report path waiting for "yes" to replace an existing file
+        self._message = ""  # the message being handled, as typed
         self.commands = {
             "quit": self._quit, "start_over": self._start_over, "help": lambda g: Reply(self.say("help")),
             "undo": self._undo, "skip": self._skip, "questions": lambda g: Reply(self._questions()),
-            "answers": lambda g: Reply(self._answers()), "report": lambda g: Reply(self._report(g.get("a"))),
+            "answers": lambda g: Reply(self._answers()), "report": self._report_command,
             "details": self._details, "compare": self._compare, "why_not": self._why_not,
             "why": lambda g: Reply(self._why()),
         }
@@ -100,6 +104,13 @@ class Session:
         return reply
 
     def _handle(self, text: str) -> Reply:
+        self._message = text
+        if self.confirming is not None:  # the answer to "replace it?"
+            where, self.confirming = self.confirming, None
+            if _YES.match(text):
+                return Reply(self._report(where, force=True))
+            if _NO.match(text):
+                return Reply(self.say("report_kept", path=where))
         cmd = self.u.command(text)
         name, groups = cmd if cmd else (None, {})
         handler = self.commands.get(name)
@@ -242,7 +253,16 @@ class Session:
             lines.append(self.say("assumed", items=", ".join(f"{q}={o}" for q, o in assumed.items())))
         return "\n".join(lines)
 
-    def _report(self, where: str | None) -> str:
+    def _report_command(self, groups) -> Reply:
+        from advisor.files import typed_path
+
+        where, force = typed_path(self._message)  # the path exactly as typed, not the lower-cased one
+        return Reply(self._report(where, force))
+
+    def _report(self, where: str | None, force: bool = False) -> str:
+        from advisor.files import Exists
+        from advisor.safe_text import one_line
+
         rec = self.recommendation()
         if rec is None:
             return self._not_yet()
@@ -251,10 +271,19 @@ class Session:
         if where.lower() in ("html", "markdown", "md", "json"):
             where = f"report.{'md' if where.lower() == 'markdown' else where.lower()}"
         try:
-            written = report.write_report(rec, where, None, None, {"chat": list(self.transcript)})
+            written = report.write_report(rec, where, None, None, {"chat": list(self.transcript)}, overwrite=force)
+        except Exists:
+            if self.can_confirm:
+                self.confirming = where
+                return self.say("report_exists_ask", path=one_line(where, 160))
+            return self.say("report_exists", path=one_line(where, 160))
         except AdvisorError as exc:  # a reply, not an exit: the conversation goes on
-            return f"Could not write the report: {exc}"
-        return self.say("report_written", path=str(written))
+            return f"Could not write the report: {one_line(exc, 400)}"
+        return self.say("report_written", path=one_line(written, 160))
+
+
+_YES = re.compile(r"^\s*(y|yes|yes please|ok|okay|sure|replace( it)?|overwrite( it)?|--force)[.! ]*$", re.IGNORECASE)
+_NO = re.compile(r"^\s*(n|no|nope|keep( it)?|don't|do not|cancel)[.! ]*$", re.IGNORECASE)
 
 
 def _short(text: str, n: int = 30) -> str:
@@ -300,6 +329,7 @@ def run(args: argparse.Namespace, ctx) -> int:
     session = Session(ctx, load_phrasebook())
     as_json = getattr(args, "format", "text") == "json"
     interactive = sys.stdin is not None and sys.stdin.isatty()
+    session.can_confirm = interactive
     out = sys.stdout
 
     def emit_reply(message: str | None, reply: Reply, event: str = "reply") -> None:

@@ -133,6 +133,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from advisor import stdio
+
     argv = sys.argv[1:] if argv is None else argv
 
     def run() -> int:
@@ -140,30 +142,57 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:  # bare `advisor`: the wizard (which refuses politely without a terminal)
             args = parser.parse_args([*argv, "wizard"])
-        return _dispatch(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a full or closed stdout is reported here, not at exit
+        return code
 
-    return guarded(run, debug="--debug" in argv)
+    restore = stdio.install()  # closed/full std streams and SIGTERM (advisor/stdio.py)
+    try:
+        return guarded(run, debug="--debug" in argv)
+    finally:
+        restore()
 
 
 def guarded(run, debug: bool = False) -> int:
-    """The one error handler: each failure is one line on stderr and its exit code."""
-    try:
-        return int(run())
-    except _UsageError as exc:
-        print(exc, file=sys.stderr)
-        return ExitCode.BAD_INPUT
-    except AdvisorError as exc:
+    """The one error handler: each failure is one bounded line on stderr and its exit code."""
+    from advisor.safe_text import one_line
+
+    def trace() -> None:
         if debug:
             import traceback
 
             traceback.print_exc()
-        print(f"advisor: {exc}", file=sys.stderr)
+
+    try:
+        return int(run())
+    except _UsageError as exc:
+        _say(one_line(exc))
+        return ExitCode.BAD_INPUT
+    except AdvisorError as exc:
+        trace()
+        _say(f"advisor: {one_line(exc)}")
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("\nAborted.", file=sys.stderr)
-        return ExitCode.INTERRUPTED
+    except KeyboardInterrupt as exc:
+        from advisor.stdio import Terminated
+
+        terminated = isinstance(exc, Terminated)
+        _say("\nTerminated." if terminated else "\nAborted.")
+        return ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED
     except BrokenPipeError:
         # the reader went away (e.g. `advisor frameworks | head`): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return ExitCode.OK
+    except (OSError, MemoryError, RecursionError) as exc:  # whatever slipped past the faces: one line
+        trace()
+        what = (exc.strerror or str(exc)) if isinstance(exc, OSError) else type(exc).__name__
+        where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+        _say(f"advisor: {one_line(where + str(what).lower(), 400)}")
+        return ExitCode.BAD_INPUT
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError):
+        pass

@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 import re
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$")  # ASCII digits only
 
 
 def parse_date(text: str, *, month_end: bool = False) -> dt.date:
@@ -16,7 +16,9 @@ def parse_date(text: str, *, month_end: bool = False) -> dt.date:
     """
     m = _DATE.match(str(text).strip())
     if not m:
-        raise ValueError(f"'{text}' is not a date; use YYYY-MM or YYYY-MM-DD")
+        from advisor.safe_text import show
+
+        raise ValueError(f"{show(text)} is not a date; use YYYY-MM or YYYY-MM-DD")
     year, month = int(m.group(1)), int(m.group(2))
     if m.group(3) is not None:
         day = int(m.group(3))
@@ -27,4 +29,6 @@ def parse_date(text: str, *, month_end: bool = False) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"'{text}' is not a real date; use YYYY-MM or YYYY-MM-DD") from None
+        from advisor.safe_text import show
+
+        raise ValueError(f"{show(text)} is not a real date; use YYYY-MM or YYYY-MM-DD") from None

@@ -66,12 +66,14 @@ def render(rec, fmt: str = "markdown", title: str | None = None, extra: dict | N
 
 
 def write_report(rec, path: str | Path, fmt: str | None = None, title: str | None = None,
-                 extra: dict | None = None) -> Path:
-    """Render and write atomically (a failed write leaves no partial file and keeps an old one)."""
-    from advisor.files import write_atomic
+                 extra: dict | None = None, overwrite: bool = True) -> Path:
+    """Render and write under the output policy (advisor.files.write_output: atomic, a failed write
+    leaves no partial file and keeps an old one; overwrite=False refuses an existing file)."""
+    from advisor.files import write_output
 
     fmt = format_for(path, fmt)
-    return write_atomic(path, render(rec, fmt, title, extra))
+    return write_output(path, render(rec, fmt, title, extra), overwrite=overwrite,
+                        how_to_overwrite="say \"write the report to PATH --force\"")
 
 
 def run(args: argparse.Namespace, ctx) -> int:
@@ -84,7 +86,10 @@ def run(args: argparse.Namespace, ctx) -> int:
     if getattr(args, "verify", False):
         rec = replace(rec, verification=_verify(rec))
     path = write_report(rec, args.output, fmt, title)
-    print(f"Report written to {path} ({fmt}).")
+    if str(path) != "-":  # `-o -`: the report is stdout; nothing else goes there
+        from advisor.safe_text import one_line
+
+        print(f"Report written to {one_line(path, 160)} ({fmt}).")
     return rec.exit_code
 
 
@@ -122,6 +127,8 @@ def _environment():
     env.filters["md"] = md_escape
     env.filters["md_quote"] = md_quote
     env.filters["cell"] = md_cell
+    env.filters["md_url"] = md_url
+    env.filters["md_code"] = md_code
     env.filters["num"] = num
     env.filters["pct"] = pct
     env.filters["code"] = html_code
@@ -131,20 +138,48 @@ def _environment():
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!])")
 
 
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<![\w.])(www)(\.)")
+
+
+def _no_autolink(text: str) -> str:
+    """Break what renderers turn into links by themselves (`https://...`, `www.`): `https\\://`, `www\\.`."""
+    return _AUTOLINK.sub(lambda m: "\\:" if m[1] else m[2] + "\\.", text)
+
+
 def md_escape(text) -> str:
-    """User text as inert Markdown: one line, Markdown punctuation and HTML brackets backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """User or knowledge text as inert Markdown: one line, Markdown punctuation and HTML brackets
+    backslash-escaped, bare URLs kept from becoming links."""
+    return _no_autolink(_MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split())))
+
+
+def md_url(url) -> str:
+    """A link target: http(s) only (anything else, e.g. `javascript:`, gives "" and the text is shown
+    unlinked), with the characters that would end or break a Markdown link percent-encoded."""
+    from urllib.parse import quote
+
+    text = str(url or "").strip()
+    if not re.match(r"(?i)^https?://[^\s]+$", text):
+        return ""
+    return quote(text, safe="/:?#&=%+,;@!$'*~.-_")
+
+
+def md_code(text) -> str:
+    """Text as an inline code span (never a link, never markup), on one line."""
+    body = " ".join(str(text).split())
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", body)), default=0) + 1)
+    pad = " " if body.startswith("`") or body.endswith("`") or not body else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
 
 
 def md_quote(text) -> str:
     """User text as a Markdown block quote: its lines kept, each escaped like md_escape."""
-    lines = [_MD_SPECIAL.sub(r"\\\1", " ".join(line.split())) for line in str(text).strip().splitlines()]
+    lines = [md_escape(line) for line in str(text).strip().splitlines()]
     return "\n".join(f"> {line}" if line else ">" for line in lines) or ">"
 
 
 def md_cell(text) -> str:
-    """Knowledge text inside a Markdown table cell: one line, pipes escaped."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """Knowledge text inside a Markdown table cell: one line, inert (md_escape escapes pipes too)."""
+    return md_escape(text)
 
 
 def html_code(text):

@@ -6,6 +6,7 @@ Pure: reads files, never prints. A file that cannot be read as a table is a Know
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,9 +54,29 @@ class Row:
 
 
 def _table_files(folder: Path, table: str) -> list[Path]:
-    files = sorted(folder.glob(f"{table}-*.csv"))
-    main = folder / f"{table}.csv"
-    return ([main] if main.is_file() else []) + files
+    """The table's files (anything so named: a folder or FIFO is refused when read, never skipped or waited on)."""
+    try:
+        names = sorted(e.name for e in os.scandir(folder))
+    except OSError as exc:
+        raise KnowledgeError(folder.name, None, None, f"cannot list the folder ({(exc.strerror or str(exc)).lower()})") from None
+    main = f"{table}.csv"
+    extra = [n for n in names if n.startswith(f"{table}-") and n.endswith(".csv")]
+    return [folder / n for n in ([main] if main in names else []) + extra]
+
+
+def _open_table(path: Path, name: str):
+    """A table file as text: a regular file within KNOWLEDGE_LIMIT (a folder, FIFO or device is refused)."""
+    import io
+
+    from advisor.errors import BadInput
+    from advisor.files import KNOWLEDGE_LIMIT, open_regular
+
+    try:
+        raw = open_regular(path, KNOWLEDGE_LIMIT, "a CSV table")
+    except BadInput as exc:
+        reason = str(exc).split(": ", 1)[-1]
+        raise KnowledgeError(name, None, None, reason) from None
+    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
 
 
 def read_tables(folder: Path) -> dict[str, list[Row]]:
@@ -68,7 +89,7 @@ def read_tables(folder: Path) -> dict[str, list[Row]]:
         for path in files:
             name = f"{folder.name}/{path.name}"
             try:
-                with path.open(newline="", encoding="utf-8") as fh:
+                with _open_table(path, name) as fh:
                     reader = csv.reader(fh, strict=True)
                     header = next(reader, None)
                     if header is None:
@@ -91,5 +112,7 @@ def read_tables(folder: Path) -> dict[str, list[Row]]:
                 raise KnowledgeError(name, None, None, "not UTF-8 text") from None
             except csv.Error as exc:
                 raise KnowledgeError(name, None, None, f"malformed CSV: {exc}") from None
+            except OSError as exc:
+                raise KnowledgeError(name, None, None, f"cannot read ({(exc.strerror or str(exc)).lower()})") from None
         tables[table] = rows
     return tables

@@ -26,7 +26,7 @@ COMMANDS = ("quit", "start_over", "help", "undo", "skip", "questions", "answers"
 REPLIES = ("greeting", "help", "understood", "nothing_understood", "nothing_changed", "ask", "ask_hint",
            "defaults_taken", "assumed", "ready_intro", "not_ready", "truncated", "undone", "nothing_to_undo",
            "started_over", "bye", "follow_up_hint", "unknown_name", "report_missing", "report_needs_path",
-           "report_written")
+           "report_written", "report_exists", "report_exists_ask", "report_kept")
 # words that carry no meaning for matching (kept out of the TF-IDF vectors)
 STOP = frozenset("""a an the and or of to in on at for with by from as is are was were be been being it its it's
 this that these those we we're we'll we've our ours us i i'm i'll i've my me you your they their them will would

@@ -184,7 +184,11 @@ def verify_pair(prototype_id: str, runtime_id: str, *, seed: int = 0, keep: str 
     path, runtime = _lookup(prototype_id, runtime_id)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ info lines on stderr; set before it loads
     if keep is not None and not Path(keep).expanduser().is_dir():
-        raise BadInput(f"--keep {keep}: no such folder; create it or choose another")
+        from advisor.safe_text import show
+
+        exists = os.path.lexists(Path(keep).expanduser())
+        raise BadInput(f"--keep {show(keep, 160)}: " + ("is a file, not a folder; give a folder (the file is kept as "
+                       "PROTOTYPE-RUNTIME.onnx inside it)" if exists else "no such folder; create it or choose another"))
     _require(path, runtime)
     import numpy as np
     import onnx
@@ -273,11 +277,11 @@ def verify_pair(prototype_id: str, runtime_id: str, *, seed: int = 0, keep: str 
                      + ("all within" if result["ok"] else f"{int((~within).sum())} of {within.size} outside"))
 
         if keep is not None:
-            from advisor.files import write_atomic
+            from advisor.files import write_output
 
             # the loaded model, not the file: an exporter may have put the weights beside it
             # (torch's dynamo exporter writes model.onnx.data); onnx.load took them in, so this is one file
-            target = write_atomic(Path(keep).expanduser() / f"{path.id}-{runtime.id}.onnx", model.SerializeToString())
+            target = write_output(Path(keep).expanduser() / f"{path.id}-{runtime.id}.onnx", model.SerializeToString())
             result["kept"] = str(target)
             steps.append(f"kept the ONNX file as {target}")
 

@@ -258,13 +258,13 @@ def _offer_report(rec) -> None:
 
 
 def _offer_save(values: dict[str, str], as_of: str | None) -> None:
-    from advisor.files import write_atomic
+    from advisor.files import write_output
 
     if not _prompt("confirm", "Save these answers to a file (to replay with `advisor recommend --answers`)?",
                    default=False):
         return
     path = _ask_path("Save the answers to", ANSWERS_DEFAULT_PATH)
-    written = write_atomic(path, answers_yaml(values, as_of))
+    written = write_output(path, answers_yaml(values, as_of))
     print(f"Answers saved to {written}; replay with: advisor recommend --answers {written}")
 
 
@@ -306,9 +306,9 @@ def run(args: argparse.Namespace, ctx) -> int:
 
     emit(("\n" if interactive else "") + present.text(rec))
     if save_to is not None:
-        from advisor.files import write_atomic
+        from advisor.files import write_output
 
-        written = write_atomic(save_to, answers_yaml(values, as_of))
+        written = write_output(save_to, answers_yaml(values, as_of))
         print(f"Answers saved to {written}", file=sys.stderr)
     if interactive:
         print()

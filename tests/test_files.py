@@ -7,13 +7,13 @@ import os
 import pytest
 
 from advisor.errors import BadInput
-from advisor.files import read_mapping, write_atomic
+from advisor.files import read_mapping, write_output
 
 
-def test_write_atomic_replaces_and_leaves_no_temp(tmp_path):
+def test_write_output_replaces_and_leaves_no_temp(tmp_path):
     target = tmp_path / "out.txt"
     target.write_text("old")
-    write_atomic(target, "new")
+    write_output(target, "new")
     assert target.read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
@@ -27,16 +27,16 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", full)
     with pytest.raises(BadInput, match="No space left on device"):
-        write_atomic(target, "new")
+        write_output(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
 def test_missing_folder_and_folder_as_path(tmp_path):
     with pytest.raises(BadInput, match="does not exist"):
-        write_atomic(tmp_path / "nope" / "x.txt", "x")
+        write_output(tmp_path / "nope" / "x.txt", "x")
     with pytest.raises(BadInput, match="is a folder"):
-        write_atomic(tmp_path, "x")
+        write_output(tmp_path, "x")
 
 
 def test_read_mapping_yaml_json_and_errors(tmp_path):
