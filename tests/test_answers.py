@@ -35,7 +35,7 @@ def test_parse_sets_strips_blanks_and_splits_at_the_first_equals():
 def test_parse_sets_refuses_an_item_without_a_key_and_equals(item):
     with pytest.raises(BadInput) as err:
         parse_sets(["sector=industry", item])
-    assert str(err.value) == f"--set {item}: expected KEY=VALUE, e.g. --set target=mobile"
+    assert str(err.value) == f"--set '{item}': expected KEY=VALUE, e.g. --set target=mobile"
 
 
 # ---------------------------------------------------------------- check
@@ -176,7 +176,7 @@ def test_from_sources_names_the_file_or_set_that_is_wrong(tmp_path):
     f.write_text("target: mobile\n", encoding="utf-8")
     with pytest.raises(BadInput, match="^--set: unknown question 'planet'"):
         from_sources(QS, str(f), ["planet=mars"])
-    with pytest.raises(BadInput, match="^--set target: expected KEY=VALUE"):
+    with pytest.raises(BadInput, match="^--set 'target': expected KEY=VALUE"):
         from_sources(QS, str(f), ["target"])
 
 

@@ -126,7 +126,7 @@ def test_an_unknown_question(cli):
 def test_set_without_equals(cli):
     r = cli("recommend", "--set", "target")
     assert (r.code, r.out) == (2, "")
-    assert r.err == "advisor: --set target: expected KEY=VALUE, e.g. --set target=mobile\n"
+    assert r.err == "advisor: --set 'target': expected KEY=VALUE, e.g. --set target=mobile\n"
 
 
 def test_a_missing_answers_file(cli, tmp_path):
