@@ -144,5 +144,5 @@ def recommend(args: argparse.Namespace, ctx: Context) -> int:
     from advisor import present
 
     rec = ctx.recommend_args(args)
-    emit(to_json(rec.to_json()) if args.format == "json" else present.text(rec))
+    emit(to_json(present.recommendation_json(rec)) if args.format == "json" else present.text(rec))
     return rec.exit_code

@@ -1,7 +1,7 @@
 """What the engine decides, as typed facts without prose. `advisor.present` turns it into words.
 
 Every type here is a frozen dataclass holding ids, numbers and the facts behind them; no
-sentence is written here. `Recommendation.to_json()` (the presenter's JSON) is for the edges.
+sentence is written here. Its JSON, with the explanations in words, is `present.recommendation_json`.
 """
 
 from __future__ import annotations
@@ -276,8 +276,3 @@ class Recommendation:
     def candidate(self, side: str, sid: str) -> Candidate | None:
         ranking = self.prototype_ranking if side == "prototype" else self.deployment_ranking
         return next((c for c in ranking if c.id == sid), None)
-
-    def to_json(self) -> dict:
-        from advisor.present import recommendation_json
-
-        return recommendation_json(self)

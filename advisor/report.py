@@ -56,7 +56,7 @@ def render(rec, fmt: str = "markdown", title: str | None = None, extra: dict | N
     title and extra when they are given)."""
     fmt = format_for("", fmt) if fmt is not None else "markdown"
     if fmt == "json":
-        data = rec.to_json()
+        data = present.recommendation_json(rec)
         if title is not None or extra:
             data["report"] = {"title": title, "extra": extra or {}}
         return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -328,7 +328,9 @@ def render_text(result: Result) -> str:
 
 
 def _pair_from_recommendation(args: argparse.Namespace, ctx) -> tuple[str, str]:
-    rec = ctx.recommend_args(args).to_json()
+    from advisor.present import recommendation_json
+
+    rec = recommendation_json(ctx.recommend_args(args))
     if rec["prototype"] is None:
         raise BadInput("nothing to verify: no pair meets these answers (`advisor recommend` says which need to relax); "
                        "or name one: --prototype ID --runtime ID")

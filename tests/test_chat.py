@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from advisor.present import recommendation_json
 from advisor.context import Context
 from advisor.errors import BadInput
 from advisor.questions import load as load_questions
@@ -183,9 +184,9 @@ def test_state_and_recommendation_come_from_the_engine(session):
     from advisor.engine import recommend
 
     say(session, "a company, serving from a python backend on our servers")
-    rec = session.recommendation().to_json()
-    expected = recommend(answers_mod.resolve(session.qs, {"sector": "industry", "target": "server", "language": "python"}),
-                         session.qs, session.catalog).to_json()
+    rec = recommendation_json(session.recommendation())
+    expected = recommendation_json(recommend(answers_mod.resolve(session.qs, {"sector": "industry", "target": "server", "language": "python"}),
+                         session.qs, session.catalog))
     assert rec == expected
 
 

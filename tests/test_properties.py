@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from advisor.present import recommendation_json
 from advisor import answers as answers_mod
 from advisor import knowledge as kb
 from advisor.catalog import Catalog, catalog
@@ -32,7 +33,7 @@ answer_sets = st.fixed_dictionaries({q.id: st.sampled_from(q.option_ids) for q i
 @given(raw=answer_sets)
 def test_no_recommendation_breaks_a_hard_need_or_leans_on_a_dead_project(today, raw):
     answers = answers_mod.resolve(QS, raw)
-    rec = recommend(answers, QS, today).to_json()
+    rec = recommendation_json(recommend(answers, QS, today))
     if rec["prototype"] is None:
         assert rec["unmet"]["message"]
         if rec["unmet"].get("conflict"):
@@ -71,18 +72,18 @@ def test_every_target_has_a_workable_default_pair(today):
     for target in ("server", "mobile", "embedded", "browser", "desktop"):
         lang = "javascript" if target == "browser" else "python" if target != "mobile" else "kotlin"
         raw = {"target": target, "language": lang}
-        rec = recommend(answers_mod.resolve(QS, raw), QS, today).to_json()
+        rec = recommendation_json(recommend(answers_mod.resolve(QS, raw), QS, today))
         assert rec["prototype"] is not None, (target, rec["unmet"])
 
 
 def test_removing_a_candidate_never_reorders_the_others(today):
     answers = answers_mod.resolve(QS, {"sector": "industry", "target": "mobile"})
-    full = recommend(answers, QS, today).to_json()
+    full = recommendation_json(recommend(answers, QS, today))
     order = [r["id"] for r in full["deployment_ranking"]]
     dropped = order[1]
     smaller = Catalog(today.as_of, today.knowledge, {k: v for k, v in today.subjects.items() if k != dropped},
                          [r for r in today.native_bridges if dropped not in (r["from"], r["to"])])
-    less = recommend(answers, QS, smaller).to_json()
+    less = recommendation_json(recommend(answers, QS, smaller))
     assert [r["id"] for r in less["deployment_ranking"]] == [i for i in order if i != dropped]
     p_order = [r["id"] for r in full["prototype_ranking"]]
     assert [r["id"] for r in less["prototype_ranking"]] == [i for i in p_order if i != dropped]
@@ -94,8 +95,8 @@ def test_same_answers_same_bytes(today, raw):
     import json
 
     answers = answers_mod.resolve(QS, raw)
-    first = json.dumps(recommend(answers, QS, today).to_json(), sort_keys=False)
-    again = json.dumps(recommend(answers_mod.resolve(QS, dict(reversed(list(raw.items())))), QS, today).to_json())
+    first = json.dumps(recommendation_json(recommend(answers, QS, today)), sort_keys=False)
+    again = json.dumps(recommendation_json(recommend(answers_mod.resolve(QS, dict(reversed(list(raw.items())))), QS, today)))
     assert first == again
 
 
@@ -105,4 +106,4 @@ def test_defaults_follow_the_target(today):
         raw = {"target": target, **({"mobile_os": os_} if os_ else {})}
         answers = answers_mod.resolve(QS, raw)
         assert answers["language"] == lang
-        assert recommend(answers, QS, today).to_json()["prototype"] is not None
+        assert recommendation_json(recommend(answers, QS, today))["prototype"] is not None

@@ -10,6 +10,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from advisor.present import recommendation_json
 from advisor import answers as answers_mod
 from advisor import knowledge as kb
 from advisor import pairing
@@ -28,7 +29,7 @@ def at_2018():
     qs = load_questions()
 
     def run(**given):
-        return recommend(answers_mod.resolve(qs, answers_mod.check(qs, given)), qs, cat).to_json()
+        return recommendation_json(recommend(answers_mod.resolve(qs, answers_mod.check(qs, given)), qs, cat))
 
     return run
 

@@ -260,7 +260,10 @@ def _fake_recommendation(monkeypatch, proto, runtime, kind="onnx"):
                       "importer": "Core ML" if kind == "native" else "ONNX Runtime"}}
     from advisor.context import Context
 
-    monkeypatch.setattr(Context, "recommend_args", lambda self, args: SimpleNamespace(to_json=lambda: rec))
+    import advisor.present
+
+    monkeypatch.setattr(Context, "recommend_args", lambda self, args: SimpleNamespace())
+    monkeypatch.setattr(advisor.present, "recommendation_json", lambda r: rec)
 
 
 def _capture_pair(monkeypatch) -> list:
