@@ -21,7 +21,12 @@ VOCAB: dict[str, tuple[str, ...]] = {
     "tasks": ("vision", "nlp", "speech", "tabular", "generative", "llm", "other"),
     "languages": (
         "python", "cpp", "c", "java", "kotlin", "scala", "javascript", "csharp", "swift", "objc",
-        "go", "rust", "r", "julia", "lua", "matlab", "perl",
+        "go", "rust", "r", "julia", "lua", "matlab", "perl", "ruby", "dart",
+        "http",  # serves an HTTP/gRPC API (a model server): any language on the network can call it
+    ),
+    "community": (  # bindings maintained outside the project, widely used
+        "python", "cpp", "c", "java", "kotlin", "javascript", "csharp", "swift", "go", "rust", "r", "julia",
+        "ruby", "dart",
     ),
     "formats": (
         "onnx", "savedmodel", "keras", "tflite", "torchscript", "torch_export", "pte", "pytorch",
