@@ -6,6 +6,7 @@ It decides and records the facts behind the decision; it writes no sentence (adv
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 
@@ -18,14 +19,15 @@ from advisor.pairing import Route, pair_score, routes
 from advisor.questions import QuestionSet
 from advisor.weights import Needs, Profile, derive
 
-NEED_CAPABILITY = {"target": "targets", "os": "os", "language": "languages", "hardware": "hardware"}
+NEED_CAPABILITY = {"target": "targets", "os": "os", "language": "languages", "hardware": "hardware", "task": "tasks"}
 TOP_WARN = 3  # a dead project that would have ranked this high is shown with a warning
 MIN_KNOWN = 0.5  # a framework is ranked only when at least half its criteria are known facts
 STALE_YEARS = 2  # a fact this much older than the as-of date may no longer hold
 LEADERS = 3  # the candidates per side whose facts decide the pick
 DEPLOY_LABELS = {
-    "target_fit": "Fit for the target", "language_breadth": "Language bindings",
-    "hardware_breadth": "Hardware coverage", "onnx_import": "ONNX import", "lifecycle": "Lifecycle (active project)",
+    "target_fit": "Fit for the target", "language_fit": "Serves your language", "hardware_use": "Use of your hardware",
+    "hardware_breadth": "Hardware coverage", "task_fit": "Made for your task", "onnx_import": "ONNX import",
+    "lifecycle": "Lifecycle (active project)",
 }
 
 
@@ -43,8 +45,12 @@ def meets(s: Subject, needs: Needs) -> list[str]:
     caps = s.capabilities
     for key, value in needs.items():
         have = set(caps.get(NEED_CAPABILITY[key], ()))
-        if key == "language":  # one binding suffices: the language's own or one it calls natively
-            if not have & {value, *needs.language_via}:
+        if key == "language":  # its own binding, one it calls natively, a community one, or a server's HTTP API
+            if ranking.language_route(s, needs) is None:
+                failed.append(key)
+            continue
+        if key == "task":  # only a specialist (one that lists its tasks) can fail it
+            if "tasks" in caps and value not in have:
                 failed.append(key)
             continue
         wanted = set(value) if isinstance(value, tuple) else {value}
@@ -228,13 +234,16 @@ def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> R.Reco
     bridge = R.Bridge(
         route.format, route.kind, route.exporter, route.importer, route.maturity,
         None if alt is None else R.RouteRef(alt.format, alt.exporter, alt.importer, alt.maturity),
-        tuple(route.sources), needs.language or "python", needs.hardware,
+        tuple(route.sources), needs.language or "python", needs.hardware, tuple(needs.os),
+        ranking.language_route(ds, needs) or "own",
     )
     alternatives = tuple(
         R.Alternative(pp, dd, rr.format, rr.exporter, round(sc, 2), cat.subjects[pp].name, cat.subjects[dd].name)
         for sc, pp, dd, rr in pairs[1:6]
     )
     firmness = _robustness(cat, pairs, proto_ok, alive, proto_feats, deploy_feats, pw, dw, profile.pair)
+    firmness = replace(firmness, answer_flip=_answer_flip(cat, questions, answers, profile, pairs, proto_ok, alive,
+                                                          proto_feats, deploy_feats))
     pick_ids = set(ps.sources) | set(ds.sources) | set(route.sources)
     other_ids: set[str] = set()
     for r in (proto_ranked[1:3] + deploy_ranked[1:3]):
@@ -317,6 +326,38 @@ def _robustness(cat, pairs, protos, deploys, proto_feats, deploy_feats, pw, dw, 
             flip["side"], flip["criterion"], flip["from"], flip["to"], flip["change"], flip["new_pick"],
             tuple(cat.subjects[x].name for x in flip["new_pick"])),
     )
+
+
+def _answer_flip(cat, questions, answers, profile, pairs, protos, deploys, proto_feats, deploy_feats):
+    """The first other answer, in the questions' order, that would change the pick by moving weights
+    alone (answers that change a hard need change the candidates, not the weighing: not tried here)."""
+    from advisor.answers import resolve
+
+    pcrits, dcrits = list(profile.prototype), list(profile.deployment)
+    pindex = {s.id: i for i, s in enumerate(protos)}
+    dindex = {s.id: i for i, s in enumerate(deploys)}
+    PX = np.array([[proto_feats[s.id][c].value for c in pcrits] for s in protos])
+    DX = np.array([[deploy_feats[s.id][c].value for c in dcrits] for s in deploys])
+    rows = [(pindex[p], dindex[d], route.quality, (p, d)) for _, p, d, route in pairs]
+    for q in questions:
+        if q.id not in answers.values:
+            continue
+        for o in q.options:
+            if o.id == answers[q.id]:
+                continue
+            other = derive(resolve(questions, {**{k: answers[k] for k in answers.given}, q.id: o.id}), questions)
+            if other.needs != profile.needs or other.conflicts or list(other.prototype) != pcrits \
+                    or list(other.deployment) != dcrits:
+                continue
+            shares = other.pair
+            won = robustness.winner(rows, PX, np.array([other.prototype[c] for c in pcrits]), DX,
+                                    np.array([other.deployment[c] for c in dcrits]),
+                                    lambda P, D, qq: pair_score(shares, P, D, qq))
+            if won != 0:
+                p, d = rows[won][3]
+                return R.AnswerFlip(q.id, q.text, answers[q.id], q.option(answers[q.id]).label, o.id, o.label,
+                                    (p, d), (cat.subjects[p].name, cat.subjects[d].name))
+    return None
 
 
 def _unmet(cat: Catalog, workable: list[Subject], needs: Needs, dw, unreachable) -> R.Unmet:

@@ -170,30 +170,64 @@ def bridge_steps(rec: R.Recommendation) -> list[str]:
     return route_steps(rec.bridge, rec.prototype, rec.deployment)
 
 
+OPENVINO_DEVICES = {"intel_cpu": "CPU", "arm": "CPU", "intel_gpu": "GPU", "npu": "NPU"}
+ANDROID_LANGUAGES = ("kotlin", "java")
+IOS_LANGUAGES = ("swift", "objc")
+
+
 def route_steps(b: R.Bridge, ps, ds) -> list[str]:
-    """The steps for bridge `b` from prototype `ps` to runtime `ds` (anything with .id and .name)."""
+    """The steps for bridge `b` from prototype `ps` to runtime `ds` (anything with .id and .name): export or
+    convert, check, verify when it can, load and run in the language named, reach the hardware named, and on
+    Android + iOS the other platform's half in its own language."""
     data = _steps_data()
     fields = {
         "prototype": ps.name, "runtime": ds.name, "exporter": b.exporter, "importer": b.importer,
         "language": b.language, "prototype_id": ps.id, "runtime_id": ds.id,
+        "device": OPENVINO_DEVICES.get(b.hardware or "", "AUTO"),
     }
     if b.kind == "same":
-        return [data["native"]["same"].format(**fields)]
-    if b.kind == "native":
+        steps = [data["native"]["same"].format(**fields)]
+    elif b.kind == "native":
         exporter = b.exporter.lower()
         convert = next((e["step"] for e in data["native_export"] if e["match"] in exporter), None)
-        if convert is None:
-            return [data["native"]["any"].format(**fields)]
-        return [convert.format(**fields), data["native"]["load"].format(**fields)]
-    entry = export_entry(b.exporter)
-    fields["opset"] = entry["opset"]
-    loaders = data["load"].get(ds.id) or data["load"][""]
-    load = loaders.get(b.language) or loaders.get("any") or data["load"][""]["any"]
-    steps = [entry["step"].format(**fields), data["check"].format(**fields)]
-    can = data["verifiable"]
-    if ps.id in can["prototypes"] and ds.id in can["runtimes"]:
-        steps.append(data["verify"].format(**fields))
-    return steps + [load.format(**fields)]
+        load = _load_step(data, "native_load", ds.id, b.language, data["native"]["load"])
+        steps = ([data["native"]["any"]] if convert is None else [convert, load])
+    else:
+        entry = export_entry(b.exporter)
+        fields["opset"] = entry["opset"]
+        steps = [entry["step"], data["check"]]
+        can = data["verifiable"]
+        if ps.id in can["prototypes"] and ds.id in can["runtimes"]:
+            steps.append(data["verify"])
+        steps.append(_load_step(data, "load", ds.id, b.language, data["load"][""]["any"]))
+    accelerate = data.get("accelerate", {}).get(ds.id, {}).get(b.hardware or "", {})
+    faster = accelerate.get(b.language) or accelerate.get("any")
+    if faster:
+        steps.append(faster)
+    steps = [s.format(**fields) for s in steps]
+    half = _other_half(data, b, ds, fields)
+    return steps + ([half] if half else [])
+
+
+def _load_step(data: dict, section: str, runtime_id: str, language: str, fallback: str) -> str:
+    loaders = data[section].get(runtime_id) or data["load"][""]
+    return loaders.get(language) or loaders.get("any") or fallback
+
+
+def _other_half(data: dict, b: R.Bridge, ds, fields: dict) -> str | None:
+    """On Android + iOS with a language of one platform, how the other platform's app runs the model."""
+    if set(b.os) != {"android", "ios"} or b.kind == "same":
+        return None
+    if b.language in ANDROID_LANGUAGES:
+        other, language = "ios", "swift"
+    elif b.language in IOS_LANGUAGES:
+        other, language = "android", "kotlin"
+    else:
+        return None  # one codebase (C++, C#, JavaScript, Rust) serves both
+    section = "native_load" if b.kind == "native" else "load"
+    step = _load_step(data, section, ds.id, language, data["native"]["load"])
+    step = step.format(**{**fields, "language": language})
+    return data["other_half"][other].format(runtime=ds.name, step=step[0].lower() + step[1:])
 
 
 def showdown_route(rec: R.Recommendation) -> str:
@@ -295,6 +329,15 @@ def flip_sentence(rec: R.Recommendation, style: str = "text") -> str:
                 f"{direction} from {num(f.before, 2)} to {num(f.after, 2)}, {pick} becomes the pick.")
     return (f"Smallest change that flips it: the {f.side} weight of “{label(rec, f.criterion)}” "
             f"{f.before:g} -> {f.after:g} makes {pick} the pick.")
+
+
+def answer_flip_sentence(rec: R.Recommendation) -> str | None:
+    """The smallest change of answer that flips the pick, when one exists."""
+    f = rec.firmness.answer_flip if rec.firmness else None
+    if f is None:
+        return None
+    return (f"Had you answered “{f.instead_label}” instead of “{f.answer_label}” ({f.question}), "
+            f"{' + '.join(f.new_pick_names)} would be the pick.")
 
 
 def firmness_line(rec: R.Recommendation, style: str = "text") -> str:
@@ -402,6 +445,9 @@ def _firmness_json(rec: R.Recommendation) -> dict:
             "side": f.side, "criterion": f.criterion, "from": f.before, "to": f.after, "change": f.change,
             "new_pick": " + ".join(f.new_pick), "label": label(rec, f.criterion),
             "new_pick_name": " + ".join(f.new_pick_names)},
+        "answer_flip": None if rb.answer_flip is None else {
+            "question": rb.answer_flip.question, "answer": rb.answer_flip.answer, "instead": rb.answer_flip.instead,
+            "new_pick": " + ".join(rb.answer_flip.new_pick), "text": answer_flip_sentence(rec)},
     }
 
 
@@ -458,6 +504,8 @@ def text(rec: R.Recommendation) -> str:
     lines.append("")
     lines.append(firmness_line(rec))
     lines.append(_wrap(flip_sentence(rec)))
+    if answer_flip_sentence(rec):
+        lines.append(_wrap(answer_flip_sentence(rec)))
     ws = warnings(rec)
     if ws:
         lines.append("")

@@ -11,7 +11,8 @@ from advisor.files import load_yaml
 from advisor.paths import packaged_dir
 from advisor.validation import VOCAB
 
-NEED_KEYS = {"target": "targets", "os": "os", "language": "languages", "language_via": "languages", "hardware": "hardware"}
+NEED_KEYS = {"target": "targets", "os": "os", "language": "languages", "language_via": "languages", "hardware": "hardware",
+             "task": "tasks"}
 WEIGHT_SIDES = ("prototype", "deployment")
 PAIR_KEYS = ("prototype", "deployment", "bridge")
 

@@ -17,6 +17,11 @@ from advisor.catalog import Catalog, Subject
 from advisor.weights import Needs
 
 LIFECYCLE = {"active": 1.0, "maintenance": 0.5, "discontinued": 0.0}
+# How well a runtime serves the language named: its own official binding, one the language calls natively
+# (Kotlin -> Java), a widely used community binding, or a model server's HTTP/gRPC API (any language).
+LANGUAGE_FIT = {"own": 1.0, "interop": 0.85, "community": 0.6, "http": 0.6}
+TASK_CRITERIA = ("llm", "vision", "generative")  # tasks with a task_* fit criterion
+GENERAL = 1 / 3  # a runtime with no task focus runs any model graph: 1 of 3 on the task_* scales
 MAIN_LANGUAGES = ("python", "cpp", "c", "java", "javascript", "csharp")
 MAIN_HARDWARE = ("nvidia_gpu", "amd_gpu", "intel_cpu", "intel_gpu", "arm", "apple_silicon")
 CLOUD = ("aws", "gcp", "azure")
@@ -71,8 +76,13 @@ def deployment_features(s: Subject, cat: Catalog, needs: Needs, criteria: list[s
                 out[c] = Feature(cat.criteria[key].normalise(s.values[key]), True, s.value_checked[key])
             else:
                 out[c] = Feature(2 / 3 if needs.target in caps.get("targets", ()) else 0.0, False)
-        elif c == "language_breadth":
-            out[c] = Feature(len(set(caps.get("languages", ())) & set(MAIN_LANGUAGES)) / len(MAIN_LANGUAGES), "languages" in caps)
+        elif c == "language_fit":
+            how = language_route(s, needs)
+            out[c] = Feature(LANGUAGE_FIT.get(how, 0.0), "languages" in caps)
+        elif c == "hardware_use":
+            out[c] = _hardware_use(s, cat, needs.hardware)
+        elif c == "task_fit":
+            out[c] = _task_fit(s, cat, needs.task)
         elif c == "hardware_breadth":
             out[c] = Feature(len(set(caps.get("hardware", ())) & set(MAIN_HARDWARE)) / len(MAIN_HARDWARE), "hardware" in caps)
         elif c == "onnx_import":
@@ -82,6 +92,44 @@ def deployment_features(s: Subject, cat: Catalog, needs: Needs, criteria: list[s
         else:
             raise KeyError(f"no deployment feature '{c}'")
     return out
+
+
+def language_route(s: Subject, needs: Needs) -> str | None:
+    """How `s` is called from the language named: own, interop, community, http, or None."""
+    caps = s.capabilities
+    own = set(caps.get("languages", ()))
+    if needs.language is None or needs.language in own:
+        return "own"
+    if own & set(needs.language_via):
+        return "interop"
+    if needs.language in caps.get("community", ()):
+        return "community"
+    if "http" in own:
+        return "http"
+    return None
+
+
+def _hardware_use(s: Subject, cat: Catalog, hardware: str | None) -> Feature:
+    """hw_<hardware> on its scale; with no hardware named, the best use of any it runs on."""
+    if hardware is None:
+        known = [(cat.criteria[c].normalise(v), s.value_checked[c]) for c, v in s.values.items() if c.startswith("hw_")]
+        return Feature(max(v for v, _ in known), True) if known else Feature(0.5, False)
+    key = f"hw_{hardware}"
+    if key in s.values:
+        return Feature(cat.criteria[key].normalise(s.values[key]), True, s.value_checked[key])
+    return Feature(GENERAL if hardware in s.capabilities.get("hardware", ()) else 0.0, False)
+
+
+def _task_fit(s: Subject, cat: Catalog, task: str | None) -> Feature:
+    """task_<task> on its scale; a runtime with no task focus (no `tasks` capability) runs any graph."""
+    if task not in TASK_CRITERIA:
+        return Feature(GENERAL, True)
+    key = f"task_{task}"
+    if key in s.values:
+        return Feature(cat.criteria[key].normalise(s.values[key]), True, s.value_checked[key])
+    if "tasks" not in s.capabilities:
+        return Feature(GENERAL, True)
+    return Feature(1.0 if task in s.capabilities["tasks"] else 0.0, False)
 
 
 def scores(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:

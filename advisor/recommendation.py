@@ -90,6 +90,8 @@ class Bridge:
     sources: tuple[str, ...]
     language: str  # the language the runtime is called from
     hardware: str | None  # the hardware named, if any
+    os: tuple[str, ...] = ()  # the mobile platforms named (both: the steps cover each)
+    language_route: str = "own"  # own | interop | community | http: how the language reaches the runtime
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,20 @@ class Flip:
 
 
 @dataclass(frozen=True)
+class AnswerFlip:
+    """The first other answer (to a question that only moves weights) that would change the pick."""
+
+    question: str
+    question_text: str
+    answer: str
+    answer_label: str
+    instead: str
+    instead_label: str
+    new_pick: tuple[str, str]
+    new_pick_names: tuple[str, str]
+
+
+@dataclass(frozen=True)
 class Firmness:
     samples: int
     seed: int
@@ -143,6 +159,7 @@ class Firmness:
     deployment_stays_first: float
     word: str
     flip: Flip | None
+    answer_flip: AnswerFlip | None = None
 
 
 @dataclass(frozen=True)

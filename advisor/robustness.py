@@ -14,6 +14,17 @@ def firmness(share: float) -> str:
     return next(word for limit, word in FIRMNESS if share >= limit)
 
 
+def winner(pairs, proto_X, proto_w, deploy_X, deploy_w, pair_fn) -> int:
+    """The index of the best pair for one weighting (the same tie-break as `analyse`)."""
+    from advisor.rank import scores
+
+    pi = np.array([p[0] for p in pairs])
+    di = np.array([p[1] for p in pairs])
+    q = np.array([p[2] for p in pairs])[:, None]
+    total = pair_fn(scores(proto_X, proto_w)[pi], scores(deploy_X, deploy_w)[di], q)
+    return int(np.argmax(np.round(total, 9), axis=0)[0])
+
+
 def analyse(pairs, proto_X, proto_w, deploy_X, deploy_w, proto_crits, deploy_crits, pair_fn) -> dict:
     """pairs: list of (proto_index, deploy_index, route_quality, label), index 0 is the pick.
 
@@ -45,11 +56,10 @@ def analyse(pairs, proto_X, proto_w, deploy_X, deploy_w, proto_crits, deploy_cri
     factors = factors[np.argsort(np.abs(factors - 1), kind="stable")]
     for side, base, crits in (("prototype", proto_w, proto_crits), ("deployment", deploy_w, deploy_crits)):
         for j, crit in enumerate(crits):
+            if base[j] <= 0:  # a knob the answers set to zero is not the person's: it cannot flip their pick
+                continue
             trial = np.repeat(base[None, :], len(factors), axis=0)
-            if base[j] > 0:
-                trial[:, j] = base[j] * factors
-            else:  # a zero weight can only rise: try it at 0.05, 0.10, ...
-                trial[:, j] = np.where(factors > 1, factors - 1, 0.0)
+            trial[:, j] = base[j] * factors
             if side == "prototype":
                 w_new = winners(trial, deploy_w[None, :])
             else:

@@ -173,7 +173,7 @@ def export_pytorch(workdir: Path, seed: int) -> Exported:
             start = time.perf_counter()
             with quiet():
                 torch.onnx.export(model, (torch.from_numpy(x),), str(path), dynamo=dynamo, verbose=False,
-                                  input_names=["input"], output_names=["output"])
+                                  input_names=["input"], output_names=["output"], opset_version=opset("torch.onnx"))
             export_s = time.perf_counter() - start
             break
         except Exception as exc:  # noqa: BLE001 - an exporter failure is a finding, reported below
@@ -221,7 +221,7 @@ def export_sklearn(workdir: Path, seed: int) -> Exported:
     path = workdir / "model.onnx"
     start = time.perf_counter()
     with quiet():
-        onx = to_onnx(pipe, X[:1], options={"zipmap": False})  # plain probability tensor, not a list of dicts
+        onx = to_onnx(pipe, X[:1], options={"zipmap": False}, target_opset=opset("skl2onnx"))  # plain probability tensor, not a list of dicts
     path.write_bytes(onx.SerializeToString())
     export_s = time.perf_counter() - start
     return Exported(
@@ -268,7 +268,7 @@ def export_tensorflow(workdir: Path, seed: int) -> Exported:
     path = workdir / "model.onnx"
     start = time.perf_counter()
     with quiet():
-        tf2onnx.convert.from_function(model, input_signature=spec, output_path=str(path))
+        tf2onnx.convert.from_function(model, input_signature=spec, output_path=str(path), opset=opset("tf2onnx"))
     export_s = time.perf_counter() - start
     return Exported(
         path=path, feed=x, reference=reference, model=TF_MODEL, exporter="tf2onnx.convert.from_function",
@@ -349,7 +349,7 @@ def export_paddlepaddle(workdir: Path, seed: int) -> Exported:
     start = time.perf_counter()
     with quiet():
         paddle.onnx.export(model, str(prefix), input_spec=[paddle.static.InputSpec(list(x.shape), "float32", "input")],
-                           opset_version=17)
+                           opset_version=opset("paddle2onnx"))
     export_s = time.perf_counter() - start
     return Exported(
         path=workdir / "model.onnx", feed=x, reference=reference, model=PADDLE_MODEL,
@@ -456,6 +456,13 @@ PIP_NAMES = {"torch": "torch", "onnx": "onnx", "onnxscript": "onnxscript", "onnx
              "sklearn": "scikit-learn", "skl2onnx": "skl2onnx", "tensorflow": "tensorflow", "tf2onnx": "tf2onnx",
              "keras": "keras", "paddle": "paddlepaddle", "paddle2onnx": "paddle2onnx", "jax": "jax",
              "jaxlib": "jaxlib", "jax2onnx": "jax2onnx", "openvino": "openvino"}
+
+
+def opset(exporter: str) -> int:
+    """The ONNX opset the recommended steps name for `exporter` (prompts/steps.yaml): verify exports the same."""
+    from advisor.present import export_entry
+
+    return int(export_entry(exporter)["opset"])
 
 
 class ExportFailed(errors.ExportFailed):

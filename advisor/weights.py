@@ -17,6 +17,7 @@ class Needs:
     language: str | None = None
     hardware: str | None = None
     language_via: tuple[str, ...] = ()  # bindings the language calls natively (Kotlin -> Java)
+    task: str | None = None  # met by a runtime with no task focus; a specialist must list it
 
     def items(self) -> list[tuple[str, object]]:
         out: list[tuple[str, object]] = []
@@ -28,6 +29,8 @@ class Needs:
             out.append(("language", self.language))
         if self.hardware:
             out.append(("hardware", self.hardware))
+        if self.task:
+            out.append(("task", self.task))
         return out
 
     def without(self, key: str) -> "Needs":
@@ -38,7 +41,7 @@ class Needs:
 
     def to_json(self) -> dict:
         return {"target": self.target, "os": tuple(self.os), "language": self.language, "hardware": self.hardware,
-                "language_via": tuple(self.language_via)}
+                "language_via": tuple(self.language_via), "task": self.task}
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ def derive(answers: Answers, questions: QuestionSet) -> Profile:
             language=needs.get("language"),
             language_via=tuple(needs.get("language_via") or ()),
             hardware=needs.get("hardware"),
+            task=needs.get("task"),
         ),
         pair,
         tuple(Conflict(*c) for c in questions.conflicts(answers.values)),

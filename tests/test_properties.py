@@ -50,7 +50,10 @@ def test_no_recommendation_breaks_a_hard_need_or_leans_on_a_dead_project(today, 
     a = rec["answers"]
     assert a["target"] in caps["targets"]
     via = QS.get("language").option(a["language"]).needs.get("language_via") or []
-    assert {a["language"], *via} & set(caps["languages"])  # its own binding, or one it calls natively
+    # its own binding, one it calls natively, a community binding, or a model server's HTTP/gRPC API
+    assert {a["language"], *via, "http"} & set(caps["languages"]) or a["language"] in caps.get("community", ())
+    if "tasks" in caps:  # a specialist serves only the tasks it lists
+        assert a["task"] in caps["tasks"]
     if a["hardware"] != "any":
         assert a["hardware"] in caps["hardware"]
     if a["target"] == "mobile":
@@ -107,3 +110,49 @@ def test_defaults_follow_the_target(today):
         answers = answers_mod.resolve(QS, raw)
         assert answers["language"] == lang
         assert recommendation_json(recommend(answers, QS, today))["prototype"] is not None
+
+
+# The hardware named, and how each runtime reaches it through a provider, delegate or device option:
+# when the pick runs there this way, the steps must say how (not the plain CPU path).
+ACCELERATORS = {
+    ("onnxruntime", "nvidia_gpu"): ("CUDA", "TensorRT"),
+    ("onnxruntime", "amd_gpu"): ("MIGraphX", "ROCm"),
+    ("onnxruntime", "apple_silicon"): ("CoreML",),
+    ("tflite", "apple_silicon"): ("Core ML delegate", "CoreMLDelegate", "Metal"),
+    ("executorch", "apple_silicon"): ("CoreMLPartitioner", "Core ML partitioner"),
+    ("triton", "nvidia_gpu"): ("KIND_GPU",),
+    ("tf-serving", "nvidia_gpu"): ("latest-gpu",),
+    ("llama-cpp", "nvidia_gpu"): ("GGML_CUDA",),
+    ("llama-cpp", "amd_gpu"): ("GGML_HIP",),
+    ("llama-cpp", "apple_silicon"): ("Metal",),
+    ("opencv-dnn", "nvidia_gpu"): ("DNN_BACKEND_CUDA",),
+    ("tensorrt", "nvidia_gpu"): ("engine",),
+}
+accelerated = st.fixed_dictionaries({
+    **{q.id: st.sampled_from(q.option_ids) for q in QS},
+    "hardware": st.sampled_from(["nvidia_gpu", "amd_gpu", "apple_silicon"]),
+})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=accelerated)
+def test_steps_name_the_accelerator_the_pick_reaches(today, raw):
+    rec = recommendation_json(recommend(answers_mod.resolve(QS, raw), QS, today))
+    if rec["prototype"] is None:
+        return
+    words = ACCELERATORS.get((rec["deployment"]["id"], rec["answers"]["hardware"]))
+    if words:
+        steps = " ".join(rec["bridge"]["steps"])
+        assert any(w in steps for w in words), (rec["deployment"]["id"], rec["answers"], rec["bridge"]["steps"])
+
+
+def test_every_accelerated_pick_in_the_table_is_reachable_in_the_steps_data():
+    """Each (runtime, hardware) the property checks has its step in prompts/steps.yaml (else the property
+    would pass vacuously for a pair the engine never picks)."""
+    from advisor.present import _steps_data
+
+    acc = _steps_data()["accelerate"]
+    for runtime, hardware in ACCELERATORS:
+        if runtime == "tensorrt":
+            continue  # its load step builds the engine on the GPU
+        assert hardware in acc.get(runtime, {}), (runtime, hardware)
