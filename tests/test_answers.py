@@ -56,7 +56,7 @@ def test_check_refuses_an_unknown_option_listing_the_valid_ones():
     with pytest.raises(BadInput) as err:
         check(QS, {"target": "moon"})
     assert str(err.value) == ("answers: 'moon' is not an option of question 'target'; "
-                              "valid: server, mobile, embedded, browser, desktop")
+                              "valid: server, mobile, embedded, microcontroller, browser, desktop")
     with pytest.raises(BadInput, match="'Mobile' is not an option"):  # ids are case-sensitive
         check(QS, {"target": "Mobile"}, origin="--set")
     with pytest.raises(BadInput, match="^--set: '' is not an option of question 'target'"):

@@ -20,7 +20,7 @@ from advisor.cli import build_parser, main
 
 from conftest import advisor_command
 
-VALID_TARGETS = "server, mobile, embedded, browser, desktop"
+VALID_TARGETS = "server, mobile, embedded, microcontroller, browser, desktop"
 
 
 @pytest.fixture(autouse=True)

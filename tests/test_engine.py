@@ -138,7 +138,7 @@ def test_questions_lists_ids_and_options(cli):
     ids = [q["id"] for q in qs]
     assert ids[:8] == ["sector", "target", "mobile_os", "language", "cloud", "hardware", "task", "experience"]
     target = next(q for q in qs if q["id"] == "target")
-    assert [o["id"] for o in target["options"]] == ["server", "mobile", "embedded", "browser", "desktop"]
+    assert [o["id"] for o in target["options"]] == ["server", "mobile", "embedded", "microcontroller", "browser", "desktop"]
     assert next(q for q in qs if q["id"] == "mobile_os")["ask_if"] == {"target": ["mobile"]}
     text = cli("questions").out
     assert "mobile_os" in text and "only when target is mobile" in text

@@ -52,15 +52,21 @@ def test_bridge_steps_offer_verify_exactly_for_pairs_verify_can_check():
 def test_every_step_template_formats():
     from advisor.present import _steps_data as _steps
 
+    """prompts/steps.yaml goes through str.format: a literal brace must be doubled, or a step crashes."""
     fields = dict(prototype="P", runtime="R", exporter="E", importer="I", language="L", opset=17,
-                  prototype_id="p", runtime_id="r")
+                  prototype_id="p", runtime_id="r", device="CPU")
     data = _steps()
     texts = [e["step"] for e in data["export"]] + [data["check"], data["verify"]]
     texts += [t for loaders in data["load"].values() for t in loaders.values()] + list(data["native"].values())
+    texts += [t for loaders in data["native_load"].values() for t in loaders.values()]
+    texts += [t for by_hw in data["accelerate"].values() for langs in by_hw.values() for t in langs.values()]
     texts += [e["step"] for e in data["native_export"]]
     for t in texts:
         out = t.format(**fields)  # a stray brace would raise here
         assert "{prototype" not in out and "{runtime" not in out
+    for t in data["other_half"].values():
+        t.format(runtime="R", step="s")
+    assert 'sess.run(None, {"input": x})' in data["load"]["onnxruntime"]["python"].format(**fields)
 
 
 def test_native_bridges_get_concrete_conversion_calls():
@@ -88,3 +94,59 @@ def test_native_bridges_get_concrete_conversion_calls():
 
 
 
+
+
+def _bridge(**changes):
+    from advisor.recommendation import Bridge
+
+    fields = dict(format="onnx", kind="onnx", exporter="torch.onnx", importer="X ONNX import", maturity="stable",
+                  alternative=None, sources=(), language="python", hardware=None, os=())
+    return Bridge(**{**fields, **changes})
+
+
+class _S:
+    def __init__(self, id, name):
+        self.id, self.name = id, name
+
+
+PT, ORT = _S("pytorch", "PyTorch"), _S("onnxruntime", "ONNX Runtime")
+
+
+def test_steps_reach_the_hardware_named():
+    gpu = " ".join(present.route_steps(_bridge(hardware="nvidia_gpu"), PT, ORT))
+    assert "onnxruntime-gpu" in gpu and "CUDAExecutionProvider" in gpu
+    cpp = " ".join(present.route_steps(_bridge(hardware="nvidia_gpu", language="cpp"), PT, ORT))
+    assert "AppendExecutionProvider_CUDA" in cpp and "Ort::SessionOptions" in cpp
+    mac = " ".join(present.route_steps(_bridge(hardware="apple_silicon", language="swift"), PT, ORT))
+    assert "appendCoreMLExecutionProvider" in mac
+    cpu = " ".join(present.route_steps(_bridge(), PT, ORT))
+    assert "ExecutionProvider" not in cpu  # nothing named: the plain path
+
+
+def test_openvino_steps_name_the_device():
+    ov = _S("openvino", "OpenVINO")
+    assert '"CPU"' in present.route_steps(_bridge(hardware="intel_cpu"), PT, ov)[-1]
+    assert '"AUTO"' in present.route_steps(_bridge(), PT, ov)[-1]
+
+
+def test_both_mobile_platforms_get_their_own_language():
+    steps = present.route_steps(_bridge(language="kotlin", os=("android", "ios")), PT, ORT)
+    assert "Kotlin" in steps[-2] and steps[-1].startswith("The iOS app calls ONNX Runtime from Swift: ")
+    assert "onnxruntime-objc" in steps[-1]
+    steps = present.route_steps(_bridge(language="swift", os=("android", "ios")), PT, ORT)
+    assert steps[-1].startswith("The Android app calls ONNX Runtime from Kotlin: ")
+    assert not present.route_steps(_bridge(language="cpp", os=("android", "ios")), PT, ORT)[-1].startswith("The ")
+
+
+def test_llm_servers_get_their_launch_command():
+    b = _bridge(format="native", kind="native", exporter="Hugging Face checkpoint (save_pretrained, safetensors)",
+                importer="vLLM", language="go")
+    steps = present.route_steps(b, PT, _S("vllm", "vLLM"))
+    assert "save_pretrained" in steps[0] and "vllm serve" in steps[1] and "`go`" in steps[1]
+
+
+def test_the_steps_opset_is_the_one_verify_exports():
+    from advisor.verify_paths import opset
+
+    entry = present.export_entry("torch.onnx")
+    assert opset("torch.onnx") == entry["opset"] and f"opset_version={entry['opset']}" in entry["step"]

@@ -27,7 +27,8 @@ def test_the_fixed_ids_and_options_are_there():
     assert set(qs.get("language").option_ids) >= {"python", "cpp", "java", "javascript", "csharp"}
     assert qs.get("cloud").option_ids == ("aws", "gcp", "azure", "none")
     assert set(qs.get("hardware").option_ids) >= {"nvidia_gpu", "intel_cpu", "arm", "apple_silicon", "any"}
-    assert qs.get("task").option_ids == ("vision", "nlp", "speech", "tabular", "generative", "other")
+    assert qs.get("task").option_ids == ("vision", "nlp", "speech", "tabular", "llm", "generative", "other")
+    assert qs.get("target").option_ids == ("server", "mobile", "embedded", "microcontroller", "browser", "desktop")
     assert qs.get("experience").option_ids == ("beginner", "intermediate", "expert")
 
 

@@ -489,20 +489,6 @@ def test_real_knowledge_report(cli, tmp_path, monkeypatch, sets):
             assert step.replace("`", "") in tree.text["ol"]
 
 
-def test_every_bridge_step_text_formats():
-    """prompts/steps.yaml goes through str.format: a literal brace must be doubled, or a step crashes."""
-    from advisor.present import _steps_data
-
-    data = _steps_data()
-    fields = {"prototype": "P", "runtime": "R", "exporter": "E", "importer": "I", "language": "python",
-              "prototype_id": "p", "runtime_id": "r", "opset": 17}
-    texts = [e["step"] for e in data["export"]] + [data["check"]] + list(data["native"].values())
-    texts += [t for loaders in data["load"].values() for t in loaders.values()]
-    for text in texts:
-        text.format(**fields)  # raises KeyError/ValueError/IndexError on a stray brace
-    assert 'sess.run(None, {"input": x})' in data["load"]["onnxruntime"]["python"].format(**fields)
-
-
 def test_pick_that_is_not_first_on_its_side():
     """The pair wins on the bridge: the pick can rank below another candidate on its own side (embedded
     vision in mid-2018: PyTorch ranks first as a prototype, but TensorFlow deploying itself wins the pair).

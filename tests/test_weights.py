@@ -27,13 +27,14 @@ def test_the_defaults_by_hand():
         "ootb_ops": 3, "languages": 0.5, "scalability": 1.5, "os_support": 1.0, "aws": 0, "gcp": 0, "azure": 0,
         "onnx": 1, "lifecycle": 2,
     }
-    # base + hardware any (hardware_breadth +1) + vision (ecosystem +1.5)
+    # base + hardware any (hardware_breadth +1.5) + vision (ecosystem +1.5, task_fit +.5)
     assert p.deployment == {
         "sponsor": 1, "activity": 1, "ecosystem": 2.5, "documentation": 1, "target_fit": 3,
-        "language_breadth": 0.5, "hardware_breadth": 1.5, "onnx_import": 0.5, "lifecycle": 1,
+        "language_fit": 1, "hardware_use": 0, "hardware_breadth": 1.5, "task_fit": 0.5, "onnx_import": 0.5,
+        "lifecycle": 1,
     }
     assert p.pair == {"prototype": 0.6, "deployment": 0.3, "bridge": 10}  # academia's shares, the base bridge
-    assert p.needs == Needs(target="server", language="python")
+    assert p.needs == Needs(target="server", language="python", task="vision")
     assert p.conflicts == ()
 
 
@@ -48,14 +49,16 @@ def test_an_industry_ios_team_by_hand():
         "onnx": 1.5, "lifecycle": 2,
     }
     # industry: sponsor +1, ecosystem +.5, target_fit +1; mobile: target_fit +2; generative: activity +.5;
-    # beginner: documentation +1; a named hardware adds no weight (it is a hard need)
+    # beginner: documentation +1; a named hardware: hardware_use +3 (breadth stops counting);
+    # generative: task_fit +1.5
     assert p.deployment == {
         "sponsor": 2, "activity": 1.5, "ecosystem": 1.5, "documentation": 2, "target_fit": 6,
-        "language_breadth": 0.5, "hardware_breadth": 0.5, "onnx_import": 0.5, "lifecycle": 1,
+        "language_fit": 1, "hardware_use": 3, "hardware_breadth": 0, "task_fit": 1.5, "onnx_import": 0.5,
+        "lifecycle": 1,
     }
     assert p.pair == {"prototype": 0.35, "deployment": 0.55, "bridge": 10}
     assert p.needs == Needs(target="mobile", os=("ios",), language="swift", hardware="apple_silicon",
-                            language_via=("objc",))
+                            language_via=("objc",), task="generative")
     assert p.conflicts == ()
 
 
@@ -123,7 +126,7 @@ def test_needs_without_one_key():
 def test_needs_json():
     n = Needs(target="browser", language="javascript")
     assert n.to_json() == {"target": "browser", "os": (), "language": "javascript", "hardware": None,
-                           "language_via": ()}
+                           "language_via": (), "task": None}
 
 
 @pytest.mark.parametrize("given, language, via, os", [
@@ -149,7 +152,7 @@ def test_hardware_any_is_no_need_and_a_named_one_is():
 def test_python_in_the_browser_is_a_conflict():
     p = profile(target="browser", language="python")
     assert p.conflicts == (Conflict("language", "python", "target=browser", ("javascript", "c", "cpp", "rust")),)
-    assert p.needs == Needs(target="browser", language="python")  # still derived; the engine decides
+    assert p.needs == Needs(target="browser", language="python", task="vision")  # still derived; the engine decides
 
 
 def test_an_nvidia_gpu_on_an_iphone_conflicts_twice():
