@@ -20,6 +20,8 @@ NO_TERMINAL = ("wizard: no terminal to ask on; give answers with --answers FILE 
 INPUT_ENDED = ("wizard: the input ended before the wizard finished; give answers with --answers FILE / "
                "--set KEY=VALUE, use --yes for defaults, or run `advisor recommend`")
 DONE = "\x00done"  # the review screen's "Looks good" (no question id can start with NUL)
+STOP = "\x00stop"  # after "no workable recommendation": keep the answers anyway
+NEED_QUESTION = {"target": "target", "os": "mobile_os", "language": "language", "hardware": "hardware", "task": "task"}
 ANSWERS_DEFAULT_PATH = "advisor-answers.yaml"
 
 
@@ -170,20 +172,26 @@ def _ask_question(q, default: str, on_shown=None, qs=None, context: dict[str, st
                    default=default, instruction=f"({q.help})" if q.help else None)
 
 
-def _review(qs, values: dict[str, str], on_shown=None) -> str:
-    """The review screen: returns DONE or the id of the question to change."""
+def _review(qs, values: dict[str, str], on_shown=None, relax: str | None = None) -> str:
+    """The review screen: returns DONE, STOP or the id of the question to change. After "no workable
+    recommendation", `relax` is the question whose answer to change, pre-selected, and STOP keeps the answers."""
     width = max(len(qid) for qid in values) + 1  # "target:    Servers or the cloud" fits 80 columns
     choices = [_choice("Looks good — recommend", DONE)]
     for qid, oid in values.items():
         choices.append(_choice(f"{(qid.replace('_', ' ') + ':').ljust(width)}  {qs.get(qid).option(oid).label}", qid))
-    return _prompt("select", "Review your answers (choose one to change it)", on_shown=on_shown,
-                   choices=choices, default=DONE,
-                   instruction="(Enter on an answer to change it)")
+    if relax is not None:
+        choices.append(_choice("Stop here, without a recommendation", STOP))
+    title = ("No workable pair: change an answer (the one to relax is selected)" if relax is not None
+             else "Review your answers (choose one to change it)")
+    return _prompt("select", title, on_shown=on_shown, choices=choices,
+                   default=relax if relax in values else DONE, instruction="(Enter on an answer to change it)")
 
 
-def _interview(qs, given: dict[str, str], engine: _Engine) -> dict[str, str]:
-    """Ask what is missing, then the review screen until the person says it looks good."""
-    remembered = dict(given)
+def _interview(qs, given: dict[str, str], engine: _Engine, relax: str | None = None,
+               remembered: dict[str, str] | None = None) -> dict[str, str] | None:
+    """Ask what is missing, then the review screen until the person says it looks good (None: they
+    stopped at the review after "no workable recommendation")."""
+    remembered = dict(given) if remembered is None else remembered
 
     def ask(q, default, context):
         engine.check()
@@ -192,7 +200,10 @@ def _interview(qs, given: dict[str, str], engine: _Engine) -> dict[str, str]:
     values = _complete(qs, dict(given), remembered, ask)
     while True:
         engine.check()
-        choice = _review(qs, values, on_shown=lambda: engine.ahead(values))  # compute while they read
+        choice = _review(qs, values, on_shown=lambda: engine.ahead(values), relax=relax)  # compute while they read
+        relax = None
+        if choice == STOP:
+            return None
         if choice == DONE:
             return values
         q = qs.get(choice)
@@ -202,6 +213,14 @@ def _interview(qs, given: dict[str, str], engine: _Engine) -> dict[str, str]:
         # re-walk: questions that now apply are asked, those that no longer apply are dropped,
         # and an answer the change rules out is asked again
         values = _complete(qs, values, remembered, ask, reask_conflicts=True)
+
+
+def _need_to_relax(rec) -> str | None:
+    """The question whose answer the unmet recommendation says to change."""
+    u = rec.unmet
+    if u.conflict is not None:
+        return u.conflict.question
+    return NEED_QUESTION.get(u.relax[0].need) if u.relax else None
 
 
 # ---------------------------------------------------------------- after the result
@@ -296,15 +315,25 @@ def run(args: argparse.Namespace, ctx) -> int:
         import questionary  # noqa: F401  (before the engine: the first question comes first)
 
         engine = _Engine(ctx)
-        values = _interview(qs, given, engine)
+        remembered = dict(given)
+        values = _interview(qs, given, engine, remembered=remembered)
         rec = engine.recommend(values)
+        while not rec.ok:  # no dead end: show why, then back to the review with the need to relax selected
+            from advisor import present
+
+            emit("\n" + present.text(rec) + "\n")
+            changed = _interview(qs, values, engine, relax=_need_to_relax(rec), remembered=remembered)
+            if changed is None:
+                break
+            values, rec = changed, engine.recommend(changed)
     else:
         values = ctx.answers(given).values
         rec = ctx.recommend(values)
 
     from advisor import present
 
-    emit(("\n" if interactive else "") + present.text(rec))
+    if rec.ok or not interactive:
+        emit(("\n" if interactive else "") + present.text(rec))
     if save_to is not None:
         from advisor.files import write_output
 

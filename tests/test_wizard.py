@@ -360,12 +360,35 @@ def test_report_offer_writes_a_report(wiz, tmp_path, asked):
     assert "Report written to" in res.out
 
 
-def test_no_report_offer_without_a_pair(wiz, asked, monkeypatch):
-    """With no workable pair there is nothing to justify: no report is offered."""
-    keys = ENTER * (len(DEFAULT_QUESTIONS) - 2) + ENTER + ENTER  # the questions left, review, no save
+RELAX = "No workable pair: change an answer (the one to relax is selected)"
+
+
+def test_no_workable_pair_stops_only_when_asked_and_offers_no_report(wiz, asked, monkeypatch):
+    """With no workable pair the wizard goes back to the review; "Stop here" keeps the answers, exit 1, and
+    there is nothing to justify, so no report is offered."""
+    order = ["sector", "target", "language", "cloud", "hardware", "task", "experience"]
+    keys = (ENTER * (len(DEFAULT_QUESTIONS) - 2) + ENTER  # the questions left, review: looks good
+            + DOWN * (len(order) - order.index("language")) + ENTER  # from the need to relax down to "Stop here"
+            + ENTER)  # no save
     res = wiz(keys, "--set", "target=browser", "--set", "language=python")
-    assert res.code == 1
+    assert res.code == 1, res.err
+    assert "No workable recommendation." in res.out
+    relax = [choices for m, choices in asked if m == RELAX]
+    assert relax and relax[0][-1] == wizard.STOP
     assert not any("report" in m.lower() for m, _ in asked)
+
+
+def test_no_workable_pair_goes_back_to_the_review_with_the_need_to_relax_selected(wiz, asked):
+    keys = (ENTER * (len(DEFAULT_QUESTIONS) - 2) + ENTER  # the questions left, review: looks good -> no pair
+            + ENTER  # the review again, the language pre-selected: change it
+            + ENTER  # the language question: the default that fits a browser (JavaScript)
+            + ENTER  # the review: looks good
+            + ENTER + ENTER)  # no report, no save
+    res = wiz(keys, "--set", "target=browser", "--set", "language=python")
+    assert res.code == 0, res.err
+    assert res.out.index("No workable recommendation.") < res.out.index("Prototype in ")
+    assert [m for m, _ in asked].count(RELAX) == 1
+    assert TEXTS[QS.get("language").text] == "language" and QS.get("language").text in [m for m, _ in asked]
 
 
 def test_answers_yaml_round_trips_through_the_answers_checker(tmp_path):
