@@ -50,8 +50,8 @@ def test_agreement_with_the_engineer(verdicts):
     for pid, (kind, got, _) in verdicts.items():
         if kind == "wrong":
             print(f"  wrong: {pid}: {got}")
-    assert counts["first"] + counts["acceptable"] >= 0.85 * n
-    assert counts["first"] >= 0.7 * n
+    assert counts["first"] + counts["acceptable"] >= 0.9 * n  # measured: 40 of 43
+    assert counts["first"] >= 0.8 * n  # measured: 35 of 43
 
 
 @pytest.mark.parametrize("pid", ["nvidia-gpu-server-cpp", "intel-edge-box-cpp-vision", "ios-swift-app",
