@@ -227,3 +227,37 @@ def test_no_thin_facts_today_but_mid_2023_leans_on_2018(cli):
     thin = next(w for w in mid["warnings"] if w.startswith("Facts are thin"))
     assert "PyTorch" in thin and "last checked in 2018" in thin
     assert "Facts are thin at 2023-06-30" in cli("recommend", "--as-of", "2023-06", "--set", "sector=academia").out
+
+
+def test_the_flip_never_turns_a_knob_the_answers_set_to_zero():
+    """With no cloud, the cloud weights are zero: no jitter moves them and the smallest flip is not one of them."""
+    from advisor.context import Context
+
+    ctx = Context()
+    for values in ({"target": "browser"}, {"sector": "industry", "target": "mobile", "language": "kotlin"},
+                   {"sector": "industry", "cloud": "none", "hardware": "nvidia_gpu"}):
+        rec = ctx.recommend({"cloud": "none", **values})
+        flip = rec.firmness.flip
+        if flip is not None:
+            weights = rec.weights.prototype if flip.side == "prototype" else rec.weights.deployment
+            assert weights[flip.criterion] > 0 and flip.criterion not in ("aws", "gcp", "azure")
+
+
+def test_a_change_of_answer_that_flips_the_pick_is_named():
+    from advisor import present
+    from advisor.context import Context
+
+    ctx = Context()
+    found = 0
+    for sector in ("academia", "industry"):
+        for target in ("server", "browser", "desktop"):
+            rec = ctx.recommend({"sector": sector, "target": target})
+            f = rec.firmness.answer_flip
+            if f is None:
+                continue
+            found += 1
+            other = ctx.recommend({"sector": sector, "target": target, f.question: f.instead})
+            assert (other.prototype.id, other.deployment.id) == f.new_pick  # the named answer really flips it
+            assert f.question not in ("target", "language", "hardware", "mobile_os")  # weights only, not needs
+            assert present.answer_flip_sentence(rec).startswith(f"Had you answered “{f.instead_label}”")
+    assert found
