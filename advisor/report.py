@@ -129,6 +129,7 @@ def _environment():
     env.filters["cell"] = md_cell
     env.filters["md_url"] = md_url
     env.filters["md_code"] = md_code
+    env.filters["md_text"] = md_text
     env.filters["num"] = num
     env.filters["pct"] = pct
     env.filters["code"] = html_code
@@ -150,6 +151,14 @@ def md_escape(text) -> str:
     """User or knowledge text as inert Markdown: one line, Markdown punctuation and HTML brackets
     backslash-escaped, bare URLs kept from becoming links."""
     return _no_autolink(_MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split())))
+
+
+def md_text(text) -> str:
+    """Our sentences, which quote knowledge: escaped like md_escape outside `code spans`, which are kept
+    (a code span renders nothing, so the commands in the steps stay copyable)."""
+    parts = re.split(r"(`[^`]*`)", " ".join(str(text).split()))
+    return "".join(p if len(p) > 1 and p.startswith("`") and p.endswith("`")
+                   else _no_autolink(_MD_SPECIAL.sub(r"\\\1", p)) for p in parts)
 
 
 def md_url(url) -> str:
