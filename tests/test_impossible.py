@@ -95,3 +95,25 @@ def test_the_engine_exits_1_and_names_the_conflict(rule):
     rec = Context().recommend(values)
     assert not rec.ok and int(rec.exit_code) == 1
     assert rec.unmet.conflict is not None and rec.unmet.conflict.answer == answers[0]
+
+
+def test_every_possible_combination_gets_a_live_pick_that_meets_every_need(combinations):
+    """Over every combination of the answers that set hard needs (the others only move weights), the
+    engine picks a live pair whose runtime meets each need, and its steps name the accelerator it uses."""
+    from advisor import present
+    from test_properties import ACCELERATORS
+
+    ctx = Context()
+    cat = ctx.catalog
+    for values, conflicts, _ in combinations:
+        if conflicts:
+            continue
+        rec = ctx.recommend(values)
+        assert rec.ok, values
+        deploy = cat.subjects[rec.deployment.id]
+        assert deploy.status != "discontinued" and cat.subjects[rec.prototype.id].status != "discontinued"
+        assert not rec.failed_needs.get(deploy.id) and meets(deploy, derive(ctx.answers(values), ctx.questions).needs) == []
+        words = ACCELERATORS.get((deploy.id, values["hardware"]))
+        if words:
+            steps = " ".join(present.bridge_steps(rec)).lower()
+            assert any(w.lower() in steps for w in words), (values, deploy.id)
