@@ -383,13 +383,16 @@ def main(argv: list[str] | None = None) -> int:
 
     def run() -> int:
         r = measure(args.measure)
-        print(f"chat understanding: {r['share']:.1%} of {r['answers']} answers in {r['phrasings']} phrasings "
-              f"({r['wrong']} wrong, {r['extra']} further answers not in the set)")
+        print(f"chat understanding: {r['share']:.1%} of {r['answers']} answers in {r['phrasings']} phrasings; "
+              f"contradictions: {r['contradictions']} ({r['per_100']:.1f} per 100 expected answers) = "
+              f"{r['wrong']} wrong + {r['extra']} filled that the item does not expect")
         for batch, b in sorted(r.get("batches", {}).items()):
             print(f"  batch {batch}: {b['share']:.1%} of {b['answers']} answers")
         if args.misses:
             for m in r["misses"]:
                 print(f"  missed {m['question']}={m['expected']} (got {m['got']}) in: {m['text']}")
+            for m in r["extras"]:
+                print(f"  not expected {m['question']}={m['got']} in: {m['text']}")
         return 0
 
     return guarded(run)

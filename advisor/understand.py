@@ -407,7 +407,11 @@ def find_subject(text: str, subjects: dict, book: Phrasebook):
 
 
 def measure(path: str | Path, questions: QuestionSet | None = None, book: Phrasebook | None = None) -> dict:
-    """Share of the expected (question, option) pairs of a phrasing set that are understood."""
+    """Share of the expected (question, option) pairs of a phrasing set that are understood.
+
+    `wrong`: expected answers filled with another option. `extra`: answers filled that the item does
+    not expect (its text does not state them; each is a wrong fill too). `contradictions` is their
+    sum, and `per_100` that sum per 100 expected answers."""
     import yaml
 
     from advisor.questions import load as load_questions
@@ -425,6 +429,7 @@ def measure(path: str | Path, questions: QuestionSet | None = None, book: Phrase
     u = Understander(questions, book or load_phrasebook())
     total = right = wrong = extra = 0
     misses: list[dict] = []
+    extras: list[dict] = []
     batches: dict[str, dict] = {}
     for item in data["phrasings"]:
         expect = {str(k): str(v) for k, v in (item.get("expect") or {}).items()}
@@ -439,9 +444,12 @@ def measure(path: str | Path, questions: QuestionSet | None = None, book: Phrase
             else:
                 wrong += q in got
                 misses.append({"text": item["text"], "question": q, "expected": o, "got": got.get(q)})
-        extra += len(set(got) - set(expect))
+        for q in sorted(set(got) - set(expect)):  # an answer the text does not state: a contradiction too
+            extra += 1
+            extras.append({"text": item["text"], "question": q, "got": got[q]})
     for b in batches.values():
         b["share"] = b["understood"] / b["answers"] if b["answers"] else 0.0
     return {"phrasings": len(data["phrasings"]), "answers": total, "understood": right,
-            "share": right / total if total else 0.0, "wrong": wrong, "extra": extra, "misses": misses,
-            "batches": batches}
+            "share": right / total if total else 0.0, "wrong": wrong, "extra": extra,
+            "contradictions": wrong + extra, "per_100": 100 * (wrong + extra) / total if total else 0.0,
+            "misses": misses, "extras": extras, "batches": batches}
