@@ -32,7 +32,7 @@ STOP = frozenset("""a an the and or of to in on at for with by from as is are wa
 this that these those we we're we'll we've our ours us i i'm i'll i've my me you your they their them will would
 should could can may might must shall do does did has have had going gonna want wants need needs so just also
 there here then than which who what when where how all some any very really quite about into over later now""".split())
-_CLAUSE = re.compile(r"[.;!?,\n]+|\s(?:but|while|whereas|although|though|however)\s")
+_CLAUSE = re.compile(r"(?:[;!?,\n]|\.(?!\w))+|\s(?:but|while|whereas|although|though|however)\s")  # not "i.mx", "node.js"
 _WORD = re.compile(r"[\w']+")
 
 
@@ -61,6 +61,7 @@ def normalise(text: str) -> str:
     t = re.sub(r"(?<!\w)c\+\+(?!\w)", " cplusplus ", t)
     t = re.sub(r"(?<!\w)c#(?!\w)", " csharp ", t)
     t = re.sub(r"(?<![\w.])\.net(?!\w)", " dotnet ", t)
+    t = re.sub(r"(?<=[a-z])\+(?=[a-z])", " + ", t)  # "android+ios" is two words
     return t
 
 
@@ -114,6 +115,11 @@ class Phrasebook:
     names: dict[str, tuple[str, ...]]  # subject id -> other names
     commands: tuple[tuple[str, tuple[re.Pattern, ...]], ...]
     replies: dict[str, str]
+    ignore: frozenset[str] = frozenset()  # topic words that say nothing alone ("deep learning")
+    spelling: tuple[str, ...] = ()  # further words a misspelling may be corrected to
+    training: re.Pattern | None = None  # a clause about training, not deployment ...
+    deploying: re.Pattern | None = None  # ... unless it also speaks of running the model
+    deployment_questions: tuple[str, ...] = ()  # what a training clause cannot answer
 
 
 def _fail(path: Path, where: str, message: str) -> BadInput:
@@ -190,8 +196,18 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
     negation = tuple(regex("negation", rf"(?<![\w']){re.escape(normalise(str(w)))}(?![\w'])")
                      for w in data.get("negation") or [])
     names = {str(k): tuple(normalise(str(a)) for a in (v or [])) for k, v in mapping("names").items()}
+    ignore = frozenset(w for x in data.get("ignore") or [] for w in _WORD.findall(normalise(str(x))))
+    spelling = tuple(normalise(str(w)) for w in data.get("spelling") or [])
+    stages = mapping("stages")
+    training = regex("stages.training", stages["training"]) if stages.get("training") else None
+    deploying = regex("stages.deploying", stages["deploying"]) if stages.get("deploying") else None
+    deployment_questions = tuple(str(q) for q in stages.get("deployment_questions") or [])
+    for q in deployment_questions:
+        if q not in questions.ids:
+            raise _fail(path, "stages.deployment_questions", f"unknown question '{q}'")
     return Phrasebook(str(path), threshold, needed, negation, tuple(examples), tuple(rules), implies, prefer,
-                      combine, names, commands, replies)
+                      combine, names, commands, replies, ignore, spelling, training, deploying,
+                      deployment_questions)
 
 
 @lru_cache(maxsize=4)
@@ -218,26 +234,80 @@ class Understanding:
     answers: dict[str, str] = field(default_factory=dict)  # question id -> option id
     evidence: dict[str, str] = field(default_factory=dict)  # question id -> the words that said it
     how: dict[str, str] = field(default_factory=dict)  # question id -> synonym | example | reply | implied
+    # question id -> the options named that cannot all hold (left unanswered, e.g. Kotlin for the
+    # Android app and Swift for the iOS one), or that were set aside for the answer (Python for training)
+    named: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class _Nearest:
     """TF-IDF (word 1-2-grams + character 3-5-grams) nearest-example search; cosine similarity."""
 
-    def __init__(self, examples: tuple[tuple[str, str, str], ...]):
+    def __init__(self, examples: tuple[tuple[str, str, str], ...], ignore: frozenset[str] = frozenset()):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        texts = [_content(t) for t, _, _ in examples]
+        self.ignore = ignore
+        texts = [self.content(t) for t, _, _ in examples]
         self.word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
                                     token_pattern=r"(?u)\b[\w']+\b").fit(texts)
         self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit(texts)
         self.Xw, self.Xc = self.word.transform(texts), self.char.transform(texts)
         self.labels = [(q, o) for _, q, o in examples]
 
+    def content(self, text: str) -> str:
+        return " ".join(w for w in _content(text).split() if w not in self.ignore)
+
     def similarities(self, texts: list[str]):
-        content = [_content(t) for t in texts]
+        content = [self.content(t) for t in texts]
         sw = (self.word.transform(content) @ self.Xw.T).toarray()
         sc = (self.char.transform(content) @ self.Xc.T).toarray()
         return 0.5 * sw + 0.5 * sc
+
+
+class Speller:
+    """Corrects a misspelt word to a word of the phrasebook's `spelling` list ("rasberry" -> "raspberry",
+    "andriod" -> "android"): names and terms worth catching, none of them an everyday word a real word
+    could be mistaken for. Only words the phrasebook does not know are corrected (its synonyms, its
+    example phrasings and the stop words are known), only words of five letters or more, to a word
+    with the same first letter at most one edit away (two for words of seven letters or more; a swap
+    of two letters is one edit: rapidfuzz's optimal string alignment distance)."""
+
+    def __init__(self, book: Phrasebook):
+        targets: set[str] = set(book.spelling)
+        known = set(targets) | STOP | set(book.ignore)
+        for rule in book.rules:
+            if not rule.phrase.startswith("re:"):
+                known.update(_WORD.findall(normalise(rule.phrase)))
+        for t, _, _ in book.examples:
+            known.update(_WORD.findall(normalise(t)))
+        self.targets = sorted(w for w in targets if len(w) >= 5)
+        self.by_initial: dict[str, list[str]] = {}
+        for w in self.targets:
+            self.by_initial.setdefault(w[0], []).append(w)
+        self.known = frozenset(known)
+        self._cache: dict[str, str | None] = {}
+
+    def _known(self, w: str) -> bool:
+        return w in self.known or (w.endswith("s") and w[:-1] in self.known) or (
+            w.endswith("es") and w[:-2] in self.known)
+
+    def correct(self, word: str) -> str | None:
+        if word in self._cache:
+            return self._cache[word]
+        fixed = None
+        if len(word) >= 5 and word.isalpha() and not self._known(word):
+            from rapidfuzz import process
+            from rapidfuzz.distance import OSA
+
+            limit = 2 if len(word) >= 7 else 1
+            candidates = [w for w in self.by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= limit]
+            found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
+            if found is not None:
+                fixed = found[0]
+        self._cache[word] = fixed
+        return fixed
+
+    def fix(self, text: str) -> str:
+        return re.sub(r"[a-z]+", lambda m: self.correct(m.group()) or m.group(), text)
 
 
 class Understander:
@@ -247,11 +317,12 @@ class Understander:
         self.questions, self.book = questions, book
         self._nearest: _Nearest | None = None
         self._example_negated = [self._negated_anywhere(normalise(t)) for t, _, _ in book.examples]
+        self.speller = Speller(book)
 
     @property
     def nearest(self) -> _Nearest:
         if self._nearest is None:
-            self._nearest = _Nearest(self.book.examples)
+            self._nearest = _Nearest(self.book.examples, self.book.ignore)
         return self._nearest
 
     def _negated_anywhere(self, text: str) -> bool:
@@ -268,22 +339,64 @@ class Understander:
         hits: dict[str, list[tuple[int, str, str]]] = {}
         spoken: set[int] = set()
         for offset, clause in clauses(text):
+            found = []
             for rule in self.book.rules:
                 for m in rule.regex.finditer(clause):
                     if m.end() == m.start() or self._negated_before(clause, m.start()):
                         continue
-                    hits.setdefault(rule.question, []).append((offset + m.start(), rule.option, m.group().strip()))
-                    spoken.add(offset)
+                    found.append((m.start(), m.end(), rule))
+            # a longer name hides the shorter ones inside it ("visual wake words" is not about speech,
+            # "raspberry pi pico" is a microcontroller, "react native" is not React)
+            found = [(a, b, r) for a, b, r in found
+                     if not any(r2.question == r.question and a2 <= a and b <= b2 and (b2 - a2) > (b - a)
+                                for a2, b2, r2 in found)]
+            training = self.training_clause(clause)
+            for a, b, rule in found:
+                if training and rule.question in self.book.deployment_questions:
+                    continue  # "we train on TPUs on Google Cloud": training is not deployment
+                hits.setdefault(rule.question, []).append((offset + a, rule.option, clause[a:b].strip()))
+                spoken.add(offset)
         return hits, spoken
 
+    def training_clause(self, clause: str) -> bool:
+        """A clause about training or prototyping that says nothing of running the model."""
+        b = self.book
+        return bool(b.training and b.training.search(clause) and not (b.deploying and b.deploying.search(clause)))
+
+    def _split(self, qid: str, hits: list[tuple[int, str, str]]) -> tuple[str, ...] | None:
+        """Options of one question named for different platforms ("Kotlin for Android, Swift for iOS"):
+        each is ruled out by the other's platform, so no one of them is the answer."""
+        said = list(dict.fromkeys(o for _, o, _ in sorted(hits)))
+        if len(said) < 2:
+            return None
+        platforms = []
+        for o in said:
+            owners = {(q.id, opt.id) for q in self.questions for opt in q.options
+                      if qid in opt.allows and o in opt.allows[qid] and q.id != qid}
+            platforms.append(owners)
+        # two options that each fit only a platform the other does not fit
+        for i, a in enumerate(said):
+            for j, b in enumerate(said[i + 1:], i + 1):
+                only_a = {p for p in platforms[i] - platforms[j] if p[0] == "mobile_os"}
+                only_b = {p for p in platforms[j] - platforms[i] if p[0] == "mobile_os"}
+                if only_a and only_b:
+                    return (a, b)
+        return None
+
     def _choose(self, qid: str, hits: list[tuple[int, str, str]]) -> tuple[str, str]:
+        """The option named by the most different words ("BERT on the free-text of transactions" is
+        about text); a tie goes to the first in the phrasebook's `prefer` order."""
         said = {o for _, o, _ in hits}
         for combined, parts in self.book.combine.get(qid, {}).items():
             if set(parts) <= said:
                 spans = [e for _, o, e in sorted(hits) if o in parts]
                 return combined, " + ".join(dict.fromkeys(spans))
+        words: dict[str, set[str]] = {}
+        for _, o, e in hits:
+            words.setdefault(o, set()).add(e.rstrip("s"))
         order = self.book.prefer.get(qid, ())
-        ranked = sorted(hits, key=lambda h: (order.index(h[1]) if h[1] in order else len(order), -h[0]))
+        ranked = sorted(hits, key=lambda h: (-len(words[h[1]]), order.index(h[1]) if h[1] in order else len(order),
+                                             -h[0]))
         return ranked[0][1], ranked[0][2]
 
     # -- examples
@@ -333,16 +446,25 @@ class Understander:
         u = Understanding()
         if not text.strip():
             return u
-        norm = normalise(text)
+        norm = self.speller.fix(normalise(text))
         hits, spoken = self._rule_hits(norm)
         for qid, qhits in hits.items():
+            split = self._split(qid, qhits)
+            if split:
+                u.named[qid] = split
+                continue
             oid, span = self._choose(qid, qhits)
             u.answers[qid], u.evidence[qid], u.how[qid] = oid, span, "synonym"
+            others = tuple(dict.fromkeys(o for _, o, _ in sorted(qhits) if o != oid))
+            if others:
+                u.named[qid] = (oid, *others)
         # examples only for the clauses no synonym explained (synonyms are the surer evidence)
         # (and only for clauses of two words or more: one word is too little to go by)
         silent = [c.strip() for o, c in clauses(norm) if o not in spoken and len(_content(c).split()) >= 2]
         for qid, (_, oid, clause) in self._example_matches(silent).items():
-            if qid not in u.answers:
+            if qid not in u.answers and qid not in u.named:
+                if self.training_clause(clause) and qid in self.book.deployment_questions:
+                    continue
                 u.answers[qid], u.evidence[qid], u.how[qid] = oid, clause, "example"
         if pending and pending not in u.answers:
             oid, evidence = None, text.strip()
@@ -362,6 +484,9 @@ class Understander:
                 for q2, o2 in implied.items():
                     if q2 not in u.answers:
                         u.answers[q2], u.evidence[q2], u.how[q2] = o2, u.evidence[qid], "implied"
+        if "mobile_os" in u.answers and u.answers.get("target") not in (None, "mobile"):
+            # "reviews from the app store" served from a Python service: the platform is not the target
+            u.answers.pop("mobile_os")
         order = {q: i for i, q in enumerate(self.questions.ids)}
         u.answers = dict(sorted(u.answers.items(), key=lambda kv: order[kv[0]]))
         return u

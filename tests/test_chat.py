@@ -84,7 +84,7 @@ def test_the_issue_example(understander):
     ("we use Amazon for everything", {"cloud": "aws"}),
     ("an app for iPhone", {"target": "mobile", "mobile_os": "ios"}),
     ("on a Raspberry Pi", {"target": "embedded", "hardware": "arm"}),
-    ("a microcontroller", {"target": "embedded"}),
+    ("a microcontroller", {"target": "microcontroller"}),
     ("our stack runs on the JVM", {"language": "java"}),
     ("inside the browser", {"target": "browser"}),
 ])

@@ -36,7 +36,7 @@ def answers(u, text, pending=None):
     ("an iOS app in Swift", {"target": "mobile", "mobile_os": "ios", "language": "swift"}),
     ("C++ on a Jetson", {"target": "embedded", "language": "cpp", "hardware": "nvidia_gpu"}),
     ("we use C# with .NET on Azure", {"language": "csharp", "cloud": "azure"}),
-    ("large language models on a cluster", {"target": "server", "task": "generative"}),
+    ("large language models on a cluster", {"target": "server", "task": "llm"}),
     ("expert researchers", {"sector": "academia", "experience": "expert"}),
 ])
 def test_a_message_gives_exactly_its_answers(u, text, expected):
@@ -190,3 +190,64 @@ def test_find_subject(subjects, text, sid):
 def test_find_subject_finds_nothing(subjects, text):
     # tflite is another name of a runtime that is not among these subjects
     assert find_subject(text, subjects, load_phrasebook()) is None
+
+
+# ---------------------------------------------------------------- how people really write (issue 14)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # typos: corrected to the phrasebook's words (rapidfuzz, one or two edits, same first letter)
+    ("a rasberry pi in the greenhouse", {"target": "embedded", "hardware": "arm"}),
+    ("an andriod app", {"target": "mobile", "mobile_os": "android"}),
+    ("sentimnt of product reviews", {"task": "nlp"}),
+    # "detection" is about what is detected
+    ("toxicity detection on forum comments", {"task": "nlp"}),
+    ("fraud detection on card transactions", {"task": "tabular"}),
+    ("anomaly detection on vibration data", {"task": "other"}),
+    ("defect detection on camera images", {"task": "vision"}),
+    # the verb "react" is not React
+    ("a Unity game where NPCs react to the player's voice", {"language": "csharp", "task": "speech"}),
+    ("our frontend is React", {"language": "javascript"}),
+    # sector words that do not say "industry" or "academia"
+    ("small fintech here", {"sector": "industry"}),
+    ("telco, on-prem", {"sector": "industry", "cloud": "none", "target": "server"}),
+    ("it is a customer project", {"sector": "industry"}),
+    ("for my master thesis", {"sector": "academia"}),
+    ("a course project at college", {"sector": "academia"}),
+    # two platforms in one message
+    ("a mobile app (android+ios)", {"target": "mobile", "mobile_os": "both"}),
+    # Apple desktop is not mobile
+    ("a Mac app (SwiftUI)", {"target": "desktop", "language": "swift"}),
+    # microcontrollers and LLMs
+    ("keyword spotting on an STM32", {"target": "microcontroller", "hardware": "arm", "task": "speech"}),
+    ("a RAG chatbot with a local LLM", {"task": "llm"}),
+    ("serving BERT from our spring boot api", {"target": "server", "language": "java", "task": "nlp"}),
+])
+def test_real_messages(u, text, expected):
+    got = answers(u, text)
+    assert {k: got.get(k) for k in expected} == expected, got
+
+
+def test_deep_learning_alone_says_nothing_of_experience(u):
+    assert "experience" not in answers(u, "Which deep learning framework should I use?")
+    assert answers(u, "Total noob question: I want to learn deep learning")["experience"] == "beginner"
+
+
+def test_training_is_not_deployment(u):
+    got = answers(u, "we will train on TPUs on Google Cloud but the model runs on phones")
+    assert got["target"] == "mobile" and got["cloud"] == "gcp"
+    got = answers(u, "training happens on our H100 cluster, but inference is on a Raspberry Pi")
+    assert got["target"] == "embedded" and got["hardware"] == "arm"
+    got = answers(u, "data scientists prototype in Python notebooks, production is a Java service")
+    assert got["language"] == "java"
+
+
+def test_two_languages_for_two_platforms_are_not_one_answer(u):
+    r = u.understand("The Android app is in Kotlin and we have an iOS app in Swift")
+    assert r.answers["mobile_os"] == "both" and "language" not in r.answers
+    assert r.named["language"] == ("kotlin", "swift")
+
+
+def test_a_misspelling_is_not_made_from_an_ordinary_word(u):
+    assert "sector" not in answers(u, "throughput matters a lot")  # not "masters"
+    assert "task" not in answers(u, "closed-eye shots")  # not "shouts"
