@@ -44,11 +44,12 @@ class Session:
         self.can_confirm = False  # a person at a terminal can answer "replace it?"; piped input cannot
         self.confirming: str | None = None  # a report path waiting for "yes" to replace an existing file
         self._message = ""  # the message being handled, as typed
+        self._overridden: set[tuple[str, str]] = set()  # answers the chat replaced once (not again)
         self.commands = {
             "quit": self._quit, "start_over": self._start_over, "help": lambda g: Reply(self.say("help")),
             "undo": self._undo, "skip": self._skip, "questions": lambda g: Reply(self._questions()),
             "answers": lambda g: Reply(self._answers()), "report": self._report_command,
-            "details": self._details, "compare": self._compare, "why_not": self._why_not,
+            "details": self._details, "compare": self._compare, "why_not": self._why_not, "why_vs": self._why_vs,
             "why": lambda g: Reply(self._why()),
         }
 
@@ -149,20 +150,42 @@ class Session:
         a, b = find_subject(groups.get("a", ""), subjects, self.book), find_subject(groups.get("b", ""), subjects, self.book)
         if a is None or b is None:
             return Reply(self._unknown(groups.get("b", "") if a is not None else groups.get("a", "")))
-        rec = self.recommendation()
-        return Reply(self._not_yet() if rec is None else present.chat_compare(rec, a, b))
+        rec, note = self._rec_or_provisional()
+        return Reply(note + present.chat_compare(rec, a, b))
 
     def _why_not(self, groups) -> Reply:
         about = groups.get("a", "")
         s = find_subject(about, self.catalog.subjects, self.book)
         if s is not None:
-            rec = self.recommendation()
-            return Reply(self._not_yet() if rec is None else present.chat_why_not(rec, s))
+            rec, note = self._rec_or_provisional()
+            return Reply(note + present.chat_why_not(rec, s))
         # "what about the browser?" is a change of answer; "why not Foo?" names something unknown
         u = self.u.understand(about)
         if not any(how == "synonym" for how in u.how.values()):
             return Reply(self._unknown(about))
         return self._understand(about)
+
+    def _why_vs(self, groups) -> Reply | None:
+        subjects = self.catalog.subjects
+        a, b = find_subject(groups.get("a", ""), subjects, self.book), find_subject(groups.get("b", ""), subjects, self.book)
+        if a is None or b is None:
+            return None  # not two names: the plain "why"
+        rec, note = self._rec_or_provisional()
+        return Reply(note + present.chat_why_vs(rec, a, b))
+
+    def _rec_or_provisional(self):
+        """The recommendation, or before all answers are in, one on the answers so far and the
+        defaults for the rest, with a line saying which were assumed."""
+        rec = self.recommendation()
+        if rec is not None:
+            return rec, ""
+        rec = self.talk.recommendation(provisional=True)
+        have = self.applicable()
+        resolved = self.talk.resolved(have)
+        assumed = {q: v for q, v in resolved.values.items() if q not in resolved.given}
+        given = ", ".join(f"{q}={o}" for q, o in have.items()) or "none"
+        return rec, self.say("provisional", given=given,
+                             assumed=", ".join(f"{q}={o}" for q, o in assumed.items()) or "none") + "\n"
 
     def _undo(self, groups) -> Reply:
         if not self.talk.undo():
@@ -183,12 +206,66 @@ class Session:
             new = {q: o for q, o in u.answers.items() if given.get(q) != o}
             if new:
                 self.talk.change(new)
-            else:
+            elif not u.named:
                 lines.append(self.say("nothing_changed"))
-        elif not asked_for_pick:
+        elif not asked_for_pick and not u.named:
             lines.append(self.say("nothing_understood"))
+        if u.answers or u.named:
+            lines += self._settle(u)
         lines.append(self._next())
         return Reply("\n".join(x for x in lines if x), dict(u.answers))
+
+    # ------------------------------------------------------------ asking less
+
+    def _place(self, values: dict[str, str]) -> str:
+        for q, o, words in self.book.places:
+            if values.get(q) == o:
+                return words
+        return "the application"
+
+    def _label(self, qid: str, oid: str) -> str:
+        return self._option(qid, oid)
+
+    def _settle(self, u) -> list[str]:
+        """Resolve what an expert would not ask about, and say so in one line each: options named for
+        different platforms, a language that cannot run where the model runs (Python is for training),
+        and needed answers nobody states (sector: industry unless academic words say otherwise)."""
+        lines = []
+        have = self.applicable()
+        for qid, named in u.named.items():
+            if qid in u.answers or qid in have:
+                continue
+            option = self.talk.default_for(qid)
+            option = option if option in named else named[0]
+            self.talk.change({qid: option}, assumed=True)
+            names = " and ".join(self._label(qid, o) for o in named)
+            lines.append(self.say("split_resolved", named=names, why="one for each platform",
+                                  option=self._label(qid, option)))
+        for qid, value, _, allowed in self.qs.conflicts(self.applicable()):
+            if qid != "language" or (qid, value) in self._overridden:
+                continue
+            rest = {q: o for q, o in self.applicable().items() if q != qid}
+            option = self.qs.get(qid).default_for(rest)
+            if option not in allowed:
+                continue
+            self._overridden.add((qid, value))
+            self.talk.change({qid: option}, assumed=True)
+            lines.append(self.say("conflict_resolved", named=self._label(qid, value), place=self._place(rest),
+                                  option=self._label(qid, option)))
+        for qid, spec in self.book.assume.items():
+            if qid not in self.missing():
+                continue
+            values = self.talk.resolved().values
+            option = spec["option"]
+            if option is None:  # the option the other answers lead to, when a rule leads to one
+                q = self.qs.get(qid)
+                option = q.default_for(values)
+                if option == q.default:
+                    continue
+            reason = spec["reason"].format(place=self._place(values))
+            self.talk.change({qid: option}, assumed=True)
+            lines.append(self.say("assumed_answer", question=qid, option=option, reason=reason))
+        return lines
 
     def _next(self) -> str:
         """The next question, or the recommendation (or what changed in it)."""

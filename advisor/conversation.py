@@ -16,6 +16,7 @@ class Conversation:
     pending: str | None = None
     transcript: list[dict] = field(default_factory=list)
     shown: object | None = None  # the last recommendation shown, for differences
+    assumptions: dict[str, str] = field(default_factory=dict)  # question -> option the chat assumed unasked
     _cache: tuple | None = None
 
     @property
@@ -42,9 +43,10 @@ class Conversation:
     def default_for(self, qid: str) -> str:
         return self.questions.get(qid).default_for(self.resolved().values)
 
-    def recommendation(self):
-        """The recommendation for the current answers, once the needed ones are given (cached)."""
-        if self.missing():
+    def recommendation(self, provisional: bool = False):
+        """The recommendation for the current answers, once the needed ones are given (cached);
+        `provisional`: on the answers so far and the defaults for the rest, even before."""
+        if self.missing() and not provisional:
             return None
         values = self.applicable()
         key = tuple(sorted(values.items()))
@@ -52,10 +54,16 @@ class Conversation:
             self._cache = (key, self.ctx.recommend(values))
         return self._cache[1]
 
-    def change(self, values: dict[str, str]) -> dict[str, tuple[str | None, str]]:
+    def change(self, values: dict[str, str], assumed: bool = False) -> dict[str, tuple[str | None, str]]:
+        """Set answers (said by the person, or `assumed` by the chat); one step of undo."""
         before = self.applicable()
         self.history.append(dict(self.given))
         self.given.update(values)
+        for q, o in values.items():
+            if assumed:
+                self.assumptions[q] = o
+            else:
+                self.assumptions.pop(q, None)
         after = self.applicable()
         return {q: (before.get(q), after[q]) for q in after if before.get(q) != after[q]}
 
@@ -63,15 +71,19 @@ class Conversation:
         if not self.history:
             return False
         self.given = self.history.pop()
+        self.assumptions = {q: o for q, o in self.assumptions.items() if self.given.get(q) == o}
         return True
 
     def reset(self) -> None:
         self.given, self.history, self.pending, self.shown, self._cache = {}, [], None, None, None
+        self.assumptions = {}
 
     def state(self) -> dict:
         """The machine-readable state: answers, what is assumed or missing, and the pick once ready."""
         rec = self.recommendation()
-        out = {"answers": self.applicable(), "assumed": self.assumed() if rec else {}, "missing": self.missing(),
+        out = {"answers": self.applicable(), "assumed": self.assumed() if rec else {},
+               "assumed_by_chat": {q: o for q, o in self.assumptions.items() if q in self.applicable()},
+               "missing": self.missing(),
                "ready": rec is not None, "prototype": None, "deployment": None, "bridge": None}
         if rec is not None:
             out["as_of"] = rec.as_of

@@ -566,20 +566,88 @@ def chat_difference(old: R.Recommendation, new: R.Recommendation) -> list[str]:
     return lines
 
 
+def separating(rec: R.Recommendation, a: R.Candidate, b: R.Candidate, n: int = 3) -> tuple[list[str], list[str]]:
+    """The weighted criteria that separate `a` from `b` most: (where a is ahead, where b is ahead),
+    each "label: a's value vs b's value, weight w", largest weighted difference first."""
+    ahead, behind = [], []
+    for x in a.contributions:
+        if x.weight <= 0:
+            continue
+        y = b.contribution(x.criterion)
+        d = y.gap - x.gap  # > 0: a is nearer the ideal on this criterion
+        if abs(d) <= 1e-9:
+            continue
+        note = "" if x.known and y.known else " (estimated)"
+        line = (f"{label(rec, x.criterion)}: {round(100 * x.value)} vs {round(100 * y.value)}/100, "
+                f"weight {x.weight:g}{note}")
+        (ahead if d > 0 else behind).append((-abs(d), x.criterion, line))
+    return [t[2] for t in sorted(ahead)[:n]], [t[2] for t in sorted(behind)[:1]]
+
+
+def _runner_up(rec: R.Recommendation, side: str, pick: R.Candidate) -> R.Candidate | None:
+    return next((c for c in _ranking(rec, side) if c.id != pick.id), None)
+
+
+def _why_side(rec: R.Recommendation, side: str, role: str, pick: R.Candidate, other: R.Candidate | None) -> list[str]:
+    lines = [f"{pick.name} for {role} (score {pick.score:.1f}/100)"
+             + (f", against {other.name} ({other.score:.1f}), the runner-up:" if other else ", the only candidate:")]
+    if other is None:
+        return lines
+    if other.rank < pick.rank:  # the runner-up ranks higher on its own and lost on the pair
+        lines += [f"  - {r}" for r in why_not(rec, side, other)]
+    ahead, behind = separating(rec, pick, other)
+    if ahead:
+        lines.append("  ahead on " + "; ".join(ahead))
+    if behind:
+        lines.append("  behind on " + behind[0])
+    if not ahead and not behind:
+        lines.append("  no weighted criterion separates them; the bridge and the pair decide")
+    return lines
+
+
 def chat_why(rec: R.Recommendation) -> str:
-    """Why this pair: the strongest criteria of each pick, the hard needs met, the bridge."""
+    """Why this pair: on each side, the weighted criteria that separate the pick from the runner-up
+    (values and weights), the hard needs met, the bridge."""
     if not rec.ok:
         return "No workable recommendation: " + unmet_message(rec)
-    p, d, b = rec.prototype, rec.deployment, rec.bridge
-    lines = [f"{p.name} for prototyping (score {p.score:.1f}/100):"]
-    lines += [f"  - {r}" for r in reasons(rec, _best(rec, "prototype"))]
-    lines.append(f"{d.name} for deployment (score {d.score:.1f}/100):")
-    lines += [f"  - {r}" for r in reasons(rec, _best(rec, "deployment"))]
+    b = rec.bridge
+    lines = []
+    for side, role in (("prototype", "prototyping"), ("deployment", "deployment")):
+        pick = _best(rec, side)
+        if pick is not None:
+            lines += _why_side(rec, side, role, pick, _runner_up(rec, side, pick))
     needs = ", ".join(need_text(k, v) for k, v in rec.needs.items() if v)
     if needs:
         lines.append(f"It meets your hard needs: {needs}.")
     lines.append(f"Bridge: {b.exporter} -> {b.importer} ({b.maturity}).")
     lines.append(showdown_route(rec))
+    return "\n".join(lines)
+
+
+def chat_why_vs(rec: R.Recommendation, a, b) -> str:
+    """"Why A and not B?": on each side where both are candidates, what separates them (weights
+    and values), or the hard need or lifecycle that rules one out."""
+    lines = []
+    for side, role in (("prototype", "prototyping framework"), ("deployment", "deployment runtime")):
+        ranking = {c.id: c for c in _ranking(rec, side)}
+        ca, cb = ranking.get(a.id), ranking.get(b.id)
+        if ca is None and cb is None:
+            continue
+        if ca is None or cb is None:
+            there, missing = (ca, b) if ca is not None else (cb, a)
+            lines.append(f"As a {role}, only {there.name} is a candidate (#{there.rank}, {there.score:.1f}); "
+                         f"{missing.name} is not (see \"why not {missing.name}\").")
+            continue
+        first, second = (ca, cb) if ca.rank <= cb.rank else (cb, ca)
+        lines.append(f"As a {role}, {first.name} ranks #{first.rank} ({first.score:.1f}) and "
+                     f"{second.name} #{second.rank} ({second.score:.1f}).")
+        ahead, behind = separating(rec, first, second)
+        if ahead:
+            lines.append(f"  {first.name} is ahead on " + "; ".join(ahead))
+        if behind:
+            lines.append(f"  {second.name} is ahead on " + behind[0])
+    if not lines:
+        return f"Neither {a.name} nor {b.name} is a candidate for these answers as of {rec.as_of}."
     return "\n".join(lines)
 
 

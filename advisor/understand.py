@@ -22,11 +22,12 @@ LIMIT = 2000  # characters kept of one message
 NEGATION_WINDOW = 3  # words before a synonym in which a negation cancels it
 MARGIN = 0.03  # a clause fills a second question only when its match is this close to the best
 COMMANDS = ("quit", "start_over", "help", "undo", "skip", "questions", "answers", "report",
-            "compare", "why_not", "why", "details", "recommend")
+            "compare", "why_vs", "why_not", "why", "details", "recommend")
 REPLIES = ("greeting", "help", "understood", "nothing_understood", "nothing_changed", "ask", "ask_hint",
            "defaults_taken", "assumed", "ready_intro", "not_ready", "truncated", "undone", "nothing_to_undo",
            "started_over", "bye", "follow_up_hint", "unknown_name", "report_missing", "report_needs_path",
-           "report_written", "report_exists", "report_exists_ask", "report_kept")
+           "report_written", "report_exists", "report_exists_ask", "report_kept", "assumed_answer",
+           "conflict_resolved", "split_resolved", "provisional")
 # words that carry no meaning for matching (kept out of the TF-IDF vectors)
 STOP = frozenset("""a an the and or of to in on at for with by from as is are was were be been being it its it's
 this that these those we we're we'll we've our ours us i i'm i'll i've my me you your they their them will would
@@ -120,6 +121,8 @@ class Phrasebook:
     training: re.Pattern | None = None  # a clause about training, not deployment ...
     deploying: re.Pattern | None = None  # ... unless it also speaks of running the model
     deployment_questions: tuple[str, ...] = ()  # what a training clause cannot answer
+    assume: dict = field(default_factory=dict)  # question -> {option?, reason}: what the chat assumes unasked
+    places: tuple[tuple[str, str, str], ...] = ()  # (question, option, how the chat names that place)
 
 
 def _fail(path: Path, where: str, message: str) -> BadInput:
@@ -205,9 +208,20 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
     for q in deployment_questions:
         if q not in questions.ids:
             raise _fail(path, "stages.deployment_questions", f"unknown question '{q}'")
+    assume = {}
+    for qid, spec in mapping("assume").items():
+        if str(qid) not in questions.ids or not isinstance(spec, dict):
+            raise _fail(path, f"assume.{qid}", "expected a question id with {option, reason}")
+        if spec.get("option") is not None:
+            option_of(f"assume.{qid}", qid, spec["option"])
+        assume[str(qid)] = {"option": spec.get("option"), "reason": str(spec.get("reason") or "")}
+    places = []
+    for key, words in mapping("places").items():
+        qid, _, oid = str(key).partition("=")
+        places.append((*option_of(f"places.{key}", qid, oid), str(words)))
     return Phrasebook(str(path), threshold, needed, negation, tuple(examples), tuple(rules), implies, prefer,
                       combine, names, commands, replies, ignore, spelling, training, deploying,
-                      deployment_questions)
+                      deployment_questions, assume, tuple(places))
 
 
 @lru_cache(maxsize=4)
