@@ -259,8 +259,8 @@ class _Nearest:
     def __init__(self, examples: tuple[tuple[str, str, str], ...], ignore: frozenset[str] = frozenset()):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        self.ignore = ignore
-        texts = [self.content(t) for t, _, _ in examples]
+        self.ignore = ignore  # left out of messages only: an example keeps its whole wording
+        texts = [_content(t) for t, _, _ in examples]
         self.word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
                                     token_pattern=r"(?u)\b[\w']+\b").fit(texts)
         self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit(texts)
