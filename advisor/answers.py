@@ -36,20 +36,32 @@ def parse_sets(sets: list[str]) -> dict[str, str]:
     return out
 
 
-def check(questions: QuestionSet, raw: dict, origin: str = "answers") -> dict[str, str]:
-    """Validate raw answers (ids and option ids); return them as strings. Unknowns are errors."""
+def check(questions: QuestionSet, raw: dict, origin: str = "answers", notes: list[str] | None = None) -> dict[str, str]:
+    """Validate raw answers (ids and option ids); return them as canonical ids. Unknowns are errors.
+
+    Ids are read in any case, and an option's aliases and label name it (typescript -> javascript);
+    each answer read that way adds a line to `notes` (the faces print them), so no input is read silently."""
     out: dict[str, str] = {}
     for key, value in raw.items():
-        if str(key) not in questions.ids:
-            raise BadInput(f"{origin}: unknown question {show(key)}; valid questions: {', '.join(questions.ids)}")
-        q = questions.get(str(key))
+        qid = questions.lookup(str(key))
+        if qid is None:
+            guess = questions.suggest(str(key))
+            hint = f" (did you mean '{guess}'?)" if guess else ""
+            raise BadInput(f"{origin}: unknown question {show(key)}{hint}; valid questions: {', '.join(questions.ids)}")
+        q = questions.get(qid)
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             kind = "nothing" if value is None else type(value).__name__
             raise BadInput(f"{origin}: question '{q.id}' takes one of {', '.join(q.option_ids)}; got {kind}")
         text = str(value).strip()
-        if text not in q.option_ids:
-            raise BadInput(f"{origin}: {show(text)} is not an option of question '{q.id}'; valid: {', '.join(q.option_ids)}")
-        out[q.id] = text
+        oid = q.lookup(text)
+        if oid is None:
+            guess = q.suggest(text) if text else None
+            hint = f" (did you mean '{guess}'?)" if guess else ""
+            raise BadInput(f"{origin}: {show(text)} is not an option of question '{q.id}'{hint}; "
+                           f"valid: {', '.join(q.option_ids)}")
+        if notes is not None and (oid != text or qid != str(key)):
+            notes.append(f"{origin}: read {show(str(key) + '=' + text)} as {qid}={oid}")
+        out[q.id] = oid
     return out
 
 
@@ -66,7 +78,8 @@ def resolve(questions: QuestionSet, given: dict[str, str]) -> Answers:
     return Answers(values, frozenset(k for k in given if k in values), tuple(ignored))
 
 
-def given_from_sources(questions: QuestionSet, answers_file: str | None, sets: list[str]) -> dict[str, str]:
+def given_from_sources(questions: QuestionSet, answers_file: str | None, sets: list[str],
+                       notes: list[str] | None = None) -> dict[str, str]:
     """The validated answers of --answers FILE and --set KEY=VALUE (--set wins), before defaults."""
     from advisor.files import read_mapping
 
@@ -74,11 +87,12 @@ def given_from_sources(questions: QuestionSet, answers_file: str | None, sets: l
     if answers_file:
         from advisor.safe_text import one_line
 
-        given.update(check(questions, read_mapping(answers_file), origin=one_line(answers_file, 160)))
-    given.update(check(questions, parse_sets(sets), origin="--set"))
+        given.update(check(questions, read_mapping(answers_file), origin=one_line(answers_file, 160), notes=notes))
+    given.update(check(questions, parse_sets(sets), origin="--set", notes=notes))
     return given
 
 
-def from_sources(questions: QuestionSet, answers_file: str | None, sets: list[str]) -> Answers:
+def from_sources(questions: QuestionSet, answers_file: str | None, sets: list[str],
+                 notes: list[str] | None = None) -> Answers:
     """Answers from --answers FILE and --set KEY=VALUE (--set wins), defaults for the rest."""
-    return resolve(questions, given_from_sources(questions, answers_file, sets))
+    return resolve(questions, given_from_sources(questions, answers_file, sets, notes))

@@ -231,10 +231,11 @@ def evaluate(survey: Survey, ctx, progress=None, stop_on_invalid: bool = False) 
     raw_combo = np.full(len(uniques), -1, dtype=np.intp)
     keys: dict[tuple, int] = {}
     resolved: list = []
+    notes: list[str] = []  # cells read as another id (Academia, typescript): said once each on stderr
     for j, values in enumerate(uniques):
         raw = {q: v.strip() for q, v in zip(qcols, values) if v.strip()}
         try:
-            given = answers_mod.check(questions, raw, origin="row")
+            given = answers_mod.check(questions, raw, origin="row", notes=notes)
         except BadInput as exc:
             raw_error[j] = str(exc).removeprefix("row: ")
             continue
@@ -245,6 +246,8 @@ def evaluate(survey: Survey, ctx, progress=None, stop_on_invalid: bool = False) 
             resolved.append(ans)
         raw_combo[j] = keys[key]
 
+    for line in dict.fromkeys(n.replace("row: ", f"{survey.path}: ", 1) for n in notes):
+        ctx.note(line)
     row_combo = raw_combo[codes] if len(frame) else np.zeros(0, dtype=np.intp)
     bad = np.flatnonzero(row_combo < 0)
     errors = [(int(survey.rows[i]), raw_error[int(codes[i])]) for i in bad]

@@ -21,15 +21,35 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # noqa: D401
         raise _UsageError(f"{self.prog}: {message}")
 
+    def _check_value(self, action, value):
+        """A choice not offered (a misspelt command): say which one was probably meant (difflib;
+        argparse's own `suggest_on_error` needs Python 3.14)."""
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError as exc:
+            import difflib
+
+            close = difflib.get_close_matches(str(value), [str(c) for c in action.choices or ()], n=1, cutoff=0.6)
+            if not close:
+                raise
+            raise argparse.ArgumentError(action, f"{exc.message}; did you mean '{close[0]}'?") from None
+
 
 class _UsageError(Exception):
     pass
 
 
+IDS_HELP = ("Question and option ids: `advisor questions` lists them (ids are read in any case; labels and "
+            "common names such as typescript or c++ are read as the option's id, with a note on stderr).")
+
+
 def _answers_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--answers", metavar="FILE", help="answers file (YAML or JSON mapping of question id to option)")
+    p.add_argument("--answers", metavar="FILE", help="answers file (YAML or JSON mapping of question id to option id; "
+                   "`advisor questions` lists them)")
     p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="sets",
-                   help="answer one question (repeatable; wins over --answers)")
+                   help="answer one question, e.g. --set target=mobile (repeatable; wins over --answers; "
+                   "`advisor questions` lists the ids)")
+    p.epilog = IDS_HELP
     _as_of(p)
 
 
@@ -48,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Choose a deep-learning prototyping framework and deployment runtime. "
         "Run with no command in a terminal to start the wizard.",
     )
-    parser.add_argument("--version", action="version", version=f"advisor {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"advisor {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -109,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv", help="one row per person; columns are question ids (empty cells take defaults), plus optional id, name, email, team columns kept as they are")
     p.add_argument("-o", "--output", metavar="OUT", required=True, help="where to write the results")
     _as_of(p)
+    p.epilog = "Columns are question ids, cells option ids: `advisor questions` lists them."
     p.add_argument("--format", choices=("csv", "json"), help="default: from the output file's extension, else csv")
     p.add_argument("--skip-invalid", action="store_true", help="write the valid rows and report the invalid ones (default: write nothing, exit 2)")
 
@@ -128,7 +149,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     from advisor.context import Context
 
     module, _, func = args.handler.partition(":")
-    ctx = Context(getattr(args, "as_of", None))  # built once, handed to the face
+    from advisor.safe_text import one_line
+
+    ctx = Context(getattr(args, "as_of", None), on_note=lambda line: _say(f"advisor: {one_line(line)}"))  # built once
     return int(getattr(importlib.import_module(module), func)(args, ctx) or 0)
 
 
@@ -148,12 +171,22 @@ def main(argv: list[str] | None = None) -> int:
 
     restore = stdio.install()  # closed/full std streams and SIGTERM (advisor/stdio.py)
     try:
-        return guarded(run, debug="--debug" in argv)
+        return guarded(run, debug="--debug" in argv, argv=argv)
     finally:
         restore()
 
 
-def guarded(run, debug: bool = False) -> int:
+def _set_hint(message: str, argv: list[str]) -> str:
+    """`--set target mobile`: argparse only sees an unrecognized `mobile`; say what was meant."""
+    if "unrecognized arguments:" not in message:
+        return message
+    for i, arg in enumerate(argv[:-2]):
+        if arg == "--set" and "=" not in argv[i + 1] and not argv[i + 2].startswith("-"):
+            return f"{message} (did you mean --set {argv[i + 1]}={argv[i + 2]}?)"
+    return message
+
+
+def guarded(run, debug: bool = False, argv: list[str] | None = None) -> int:
     """The one error handler: each failure is one bounded line on stderr and its exit code."""
     from advisor.safe_text import one_line
 
@@ -166,7 +199,7 @@ def guarded(run, debug: bool = False) -> int:
     try:
         return int(run())
     except _UsageError as exc:
-        _say(one_line(exc))
+        _say(one_line(_set_hint(str(exc), argv or [])))
         return ExitCode.BAD_INPUT
     except AdvisorError as exc:
         trace()

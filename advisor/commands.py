@@ -134,9 +134,11 @@ def questions(args: argparse.Namespace, ctx: Context) -> int:
         emit(f"{q.id}: {q.text}{cond}\n  {q.help}\n")
         for o in q.options:
             mark = "*" if o.id == q.default else " "
-            emit(f"   {mark} {o.id:<14} {o.label}\n")
+            also = f"  (also: {', '.join(o.aliases)})" if o.aliases else ""
+            emit(f"   {mark} {o.id:<14} {o.label}{also}\n")
         emit("\n")
-    emit("* marks the default. Write answers as YAML, e.g. `target: mobile`, or pass --set target=mobile.\n")
+    emit("* marks the default. Write answers as YAML, e.g. `target: mobile`, or pass --set target=mobile. "
+         "Ids are read in any case; the words after `also:` and the labels are read as the option's id.\n")
     return 0
 
 

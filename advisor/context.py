@@ -15,8 +15,10 @@ from advisor.errors import AdvisorError
 
 
 class Context:
-    def __init__(self, as_of: str | None = None):
+    def __init__(self, as_of: str | None = None, on_note=None):
         self.as_of_text = as_of
+        self.notes: list[str] = []  # what the run read other than as given (an alias, a date past the facts)
+        self._on_note = on_note  # the CLI prints each note on stderr as it comes
         self._lock = threading.Lock()
         self._catalog = None
         self._failure: BaseException | None = None
@@ -87,6 +89,14 @@ class Context:
         if self._thread is not None and not self._thread.is_alive() and self._failure is not None:
             raise self._failure
 
+    def note(self, line: str) -> None:
+        """Record a note for the person (and hand it to the CLI's printer); each distinct note once."""
+        if line in self.notes:
+            return
+        self.notes.append(line)
+        if self._on_note is not None:
+            self._on_note(line)
+
     # ------------------------------------------------------------ answers and recommendations
 
     def answers(self, values: dict[str, str]):
@@ -99,13 +109,16 @@ class Context:
         """The validated answers of --answers FILE and --set KEY=VALUE (--set wins), before defaults."""
         from advisor.answers import given_from_sources
 
-        return given_from_sources(self.questions, answers_file, sets)
+        notes: list[str] = []
+        try:
+            return given_from_sources(self.questions, answers_file, sets, notes)
+        finally:
+            for line in notes:
+                self.note(line)
 
     def answers_from(self, answers_file: str | None, sets: list[str]):
         """Answers from --answers FILE and --set KEY=VALUE (--set wins)."""
-        from advisor.answers import from_sources
-
-        return from_sources(self.questions, answers_file, sets)
+        return self.answers(self.given_from(answers_file, sets))
 
     def recommend(self, answers):
         """The engine's Recommendation for Answers (or a plain mapping of given values)."""

@@ -25,6 +25,12 @@ class Option:
     needs: dict[str, object] = field(default_factory=dict)
     pair: dict[str, float] = field(default_factory=dict)
     allows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()  # other words for it, read case-insensitively (typescript -> javascript)
+
+
+def fold(text: str) -> str:
+    """How ids, aliases and labels are compared: case, blanks and -/_ do not matter."""
+    return " ".join(str(text).replace("_", " ").replace("-", " ").split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,30 @@ class Question:
 
     def option(self, oid: str) -> Option:
         return next(o for o in self.options if o.id == oid)
+
+    def names(self) -> dict[str, str]:
+        """Every word that names an option (id, aliases, label; folded) -> the option's id."""
+        out: dict[str, str] = {}
+        for o in self.options:  # ids first, then aliases, then labels: an id is never shadowed
+            out.setdefault(fold(o.id), o.id)
+        for o in self.options:
+            for a in o.aliases:
+                out.setdefault(fold(a), o.id)
+        for o in self.options:
+            out.setdefault(fold(o.label), o.id)
+        return out
+
+    def lookup(self, text: str) -> str | None:
+        """The option id that `text` names (its id in any case, an alias, its label), or None."""
+        return self.names().get(fold(text))
+
+    def suggest(self, text: str) -> str | None:
+        """The option id closest to an unknown `text` (difflib), for "did you mean"."""
+        import difflib
+
+        names = self.names()
+        close = difflib.get_close_matches(fold(text), list(names), n=1, cutoff=0.7)
+        return names[close[0]] if close else None
 
     def applies(self, answers: dict[str, str]) -> bool:
         return all(answers.get(q) in values for q, values in self.ask_if.items())
@@ -74,6 +104,18 @@ class QuestionSet:
                 return q
         raise BadInput(f"unknown question '{qid}'; valid questions: {', '.join(self.ids)}")
 
+    def lookup(self, key: str) -> str | None:
+        """The question id that `key` names in any case (mobile-os, Mobile_OS -> mobile_os), or None."""
+        return {fold(q): q for q in self.ids}.get(fold(key))
+
+    def suggest(self, key: str) -> str | None:
+        """The question id closest to an unknown `key` (difflib), for "did you mean"."""
+        import difflib
+
+        ids = {fold(q): q for q in self.ids}
+        close = difflib.get_close_matches(fold(key), list(ids), n=1, cutoff=0.7)
+        return ids[close[0]] if close else None
+
     def conflicts(self, values: dict[str, str]) -> list[tuple[str, str, str, tuple[str, ...]]]:
         """Answers that cannot work together: (question, answer, "q=option" ruling it out, allowed)."""
         out = []
@@ -92,7 +134,7 @@ class QuestionSet:
                 "id": q.id, "text": q.text, "help": q.help, "default": q.default,
                 "default_if": [{"when": {k: list(v) for k, v in w.items()}, "default": d} for w, d in q.default_if],
                 "ask_if": {k: list(v) for k, v in q.ask_if.items()},
-                "options": [{"id": o.id, "label": o.label} for o in q.options],
+                "options": [{"id": o.id, "label": o.label, "aliases": list(o.aliases)} for o in q.options],
             }
             for q in self.questions
         ]
@@ -145,11 +187,20 @@ def parse(data, path: Path) -> QuestionSet:
                 raise _fail(path, f"{where}, option '{o['id']}'", f"pair takes numbers for {', '.join(PAIR_KEYS)}")
             allows = {str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v]))
                       for k, v in (o.get("allows") or {}).items()}
+            aliases = o.get("aliases") or []
+            if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+                raise _fail(path, f"{where}, option '{o['id']}'", "aliases must be a list of words")
             options.append(Option(str(o["id"]), str(o.get("label", o["id"])),
                                   {s: dict(d or {}) for s, d in weights.items()}, dict(needs),
-                                  {k: float(v) for k, v in pair.items()}, allows))
+                                  {k: float(v) for k, v in pair.items()}, allows, tuple(aliases)))
         if not options:
             raise _fail(path, where, "has no options")
+        named: dict[str, str] = {}
+        for o in options:  # an id or alias names one option only (case, blanks and -/_ aside)
+            for word in (o.id, *o.aliases):
+                if named.setdefault(fold(word), o.id) != o.id:
+                    raise _fail(path, f"{where}, option '{o.id}'",
+                                f"'{word}' already names option '{named[fold(word)]}'")
         default = str(q.get("default", options[0].id))
         if default not in [o.id for o in options]:
             raise _fail(path, where, f"default '{default}' is not one of its options")
