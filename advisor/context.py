@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, BadInput
 
 
 class Context:
@@ -120,6 +120,24 @@ class Context:
         """Answers from --answers FILE and --set KEY=VALUE (--set wins)."""
         return self.answers(self.given_from(answers_file, sets))
 
+    def check_date(self) -> None:
+        """Once per run, before recommending: a date the knowledge cannot recommend at is bad input (exit 2,
+        naming the earliest usable date); one after the knowledge date gets a note that the facts end there."""
+        if getattr(self, "_date_checked", False):
+            return
+        cat = self.catalog
+        from advisor.engine import first_usable, usable
+
+        if not usable(cat, self.questions):
+            first = first_usable(self.knowledge, self.questions)
+            given = self.as_of_text or cat.as_of.isoformat()
+            raise BadInput(f"--as-of {given}: before the knowledge can recommend anything (no ranked framework has "
+                           f"a route to a live runtime yet); the earliest usable date is {first}")
+        if cat.as_of > cat.knowledge.latest:
+            self.note(f"--as-of {self.as_of_text}: after the knowledge date; the facts end on "
+                      f"{cat.knowledge.latest}, so this is what was known then")
+        self._date_checked = True
+
     def recommend(self, answers):
         """The engine's Recommendation for Answers (or a plain mapping of given values)."""
         from advisor.answers import Answers
@@ -127,6 +145,7 @@ class Context:
 
         if not isinstance(answers, Answers):
             answers = self.answers(dict(answers))
+        self.check_date()
         return recommend(answers, self.questions, self.catalog)
 
     def recommend_args(self, args):

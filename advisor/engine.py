@@ -374,3 +374,26 @@ def _unmet(cat: Catalog, workable: list[Subject], needs: Needs, dw, unreachable)
         relax.append(R.Relax(key, value, best.id, best.name, best.score))
     relax.sort(key=lambda r: (-r.score, r.need))
     return R.Unmet(tuple(needs.items()), tuple(relax), tuple(r.name for r in unreachable))
+
+
+def usable(cat: Catalog, questions: QuestionSet) -> bool:
+    """Whether the knowledge at this date can pair anything: a live prototyping framework with enough known
+    facts to be ranked and a route from it to a live runtime."""
+    crits = list(questions.base_weights["prototype"])
+    ranked = {s.id for s in cat.kind("framework") if s.status != "discontinued"
+              and _known_share(ranking.prototype_features(s, cat, crits)) >= MIN_KNOWN}
+    live = {s.id for s in cat.subjects.values() if s.deployable and s.status != "discontinued"}
+    return any(p in ranked and d in live for p, d in routes(cat))
+
+
+def first_usable(knowledge, questions: QuestionSet) -> dt.date | None:
+    """The earliest date (a date some fact starts) at which the knowledge can pair anything."""
+    from advisor.catalog import catalog
+    from advisor.dates import parse_date
+
+    dates = sorted({parse_date(r["since"]) for t in ("status", "observations", "capabilities", "onnx", "bridges")
+                    for r in knowledge.tables[t]})
+    for day in dates:
+        if usable(catalog(day, knowledge), questions):
+            return day
+    return None

@@ -283,8 +283,17 @@ def notice(rec: R.Recommendation, n) -> str:
     raise TypeError(f"no words for {n!r}")
 
 
+def facts_end(rec: R.Recommendation) -> str | None:
+    """An as-of date after the knowledge date: the facts stop at the knowledge date."""
+    if rec.as_of > rec.knowledge_date:
+        return (f"The facts end on {rec.knowledge_date} (the knowledge date): this is what was known then, "
+                f"not what holds on {rec.as_of}.")
+    return None
+
+
 def warnings(rec: R.Recommendation) -> list[str]:
-    return [notice(rec, n) for n in rec.notices]
+    end = facts_end(rec)
+    return ([end] if end else []) + [notice(rec, n) for n in rec.notices]
 
 
 def unmet_message(rec: R.Recommendation) -> str | None:

@@ -59,3 +59,48 @@ def test_non_strings_are_read_as_their_text():
     with pytest.raises(ValueError, match="'201806' is not a date"):
         parse_date(201806)
     assert parse_date(dt.date(2018, 6, 15)) == dt.date(2018, 6, 15)  # str(date) is YYYY-MM-DD
+
+
+# ---------------------------------------------------------------- --as-of outside what the knowledge can say
+
+
+def test_as_of_after_the_knowledge_date_warns_on_stderr_and_the_output_says_so(cli):
+    from advisor import knowledge as kb
+
+    latest = kb.load().latest
+    r = cli("recommend", "--as-of", "2027-01")
+    assert r.code == 0
+    assert r.err == (f"advisor: --as-of 2027-01: after the knowledge date; the facts end on {latest}, "
+                     "so this is what was known then\n")
+    assert f"The facts end on {latest} (the knowledge date)" in " ".join(r.out.split())
+
+
+def test_as_of_at_the_knowledge_date_says_nothing_more(cli):
+    r = cli("recommend", "--as-of", "2026-11-01")
+    assert r.code == 0 and r.err == "" and "The facts end on" not in r.out
+
+
+def test_as_of_before_the_knowledge_can_recommend_is_exit_2_naming_the_earliest_usable_date(cli):
+    from advisor import engine, knowledge as kb, questions
+
+    first = engine.first_usable(kb.load(), questions.load())
+    assert first is not None and first.isoformat() <= "2018-06-30"  # the Showdown's date is usable
+    for date in ("2010-01", "2016-01"):
+        r = cli("recommend", "--as-of", date)
+        assert r.code == 2 and r.out == ""
+        assert r.err.count("\n") == 1 and r.err.rstrip().endswith(f"the earliest usable date is {first}")
+        assert "Relaxing any single need" not in r.err
+    r = cli("recommend", "--as-of", first.isoformat())
+    assert r.code in (0, 1) and "earliest usable" not in r.err  # the boundary itself is usable
+
+
+def test_the_earliest_usable_date_is_where_a_pair_first_exists():
+    import datetime as dt
+
+    from advisor import engine, knowledge as kb, questions
+    from advisor.catalog import catalog
+
+    k, qs = kb.load(), questions.load()
+    first = engine.first_usable(k, qs)
+    assert engine.usable(catalog(first, k), qs)
+    assert not engine.usable(catalog(first - dt.timedelta(days=1), k), qs)

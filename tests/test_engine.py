@@ -87,7 +87,7 @@ def test_mobile_os_is_only_asked_for_mobile(cli, mini_kb):
 @pytest.mark.parametrize(
     "args,words",
     [
-        (["--set", "colour=blue"], "unknown question 'colour'; valid questions: sector, target"),
+        (["--set", "colour=blue"], "unknown question 'colour' (did you mean 'cloud'?); valid questions: sector, target"),
         (["--set", "target=moon"], "'moon' is not an option of question 'target'; valid: server, mobile"),
         (["--set", "target"], "expected KEY=VALUE"),
         (["--as-of", "2018-13"], "--as-of"),
