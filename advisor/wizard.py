@@ -127,16 +127,28 @@ def _missing(ctx, given: dict[str, str]) -> list[str]:
     return [q for q in answers.values if q not in answers.given]
 
 
-def _complete(qs, values: dict[str, str], remembered: dict[str, str], ask, reask_conflicts: bool = False) -> dict[str, str]:
+def _complete(qs, values: dict[str, str], remembered: dict[str, str], ask, reask_conflicts: bool = False,
+              displaced: dict[str, list[tuple[str, str]]] | None = None) -> dict[str, str]:
     """Every question that applies, in order: keep its answer, else `ask` it; drop those that do not apply.
 
     `remembered` holds earlier answers (given, or since dropped), offered as the default when asked.
     With `reask_conflicts`, an answer that an earlier one rules out (Python after a browser target)
-    is asked again, with the default that fits.
+    is asked again, with the default that fits; `displaced` records, per question, a stack of (the answer
+    ruled out, the one given instead), so that when the change is undone (mobile -> browser -> mobile) the
+    earlier answer (Kotlin) comes back instead of the one the detour forced (JavaScript).
     """
+    displaced = {} if displaced is None else displaced
     out: dict[str, str] = {}
     for q in qs:
         if not q.applies(out):
+            continue
+        current = values.get(q.id)
+        stack = displaced.get(q.id, [])
+        while stack and current == stack[-1][1] and not any(
+                c[0] == q.id for c in qs.conflicts({**out, q.id: stack[-1][0]})):
+            current = stack.pop()[0]  # the detour is undone: the earlier answer fits again
+        if current != values.get(q.id):
+            out[q.id] = remembered[q.id] = current
             continue
         ruled_out = reask_conflicts and q.id in values and any(
             c[0] == q.id for c in qs.conflicts({**out, q.id: values[q.id]}))
@@ -145,6 +157,8 @@ def _complete(qs, values: dict[str, str], remembered: dict[str, str], ask, reask
         else:
             out[q.id] = ask(q, q.default_for(out) if ruled_out else remembered.get(q.id, q.default_for(out)), out)
             remembered[q.id] = out[q.id]
+            if ruled_out and out[q.id] != values[q.id]:
+                displaced.setdefault(q.id, []).append((values[q.id], out[q.id]))
     return out
 
 
@@ -175,10 +189,10 @@ def _ask_question(q, default: str, on_shown=None, qs=None, context: dict[str, st
 def _review(qs, values: dict[str, str], on_shown=None, relax: str | None = None) -> str:
     """The review screen: returns DONE, STOP or the id of the question to change. After "no workable
     recommendation", `relax` is the question whose answer to change, pre-selected, and STOP keeps the answers."""
-    width = max(len(qid) for qid in values) + 1  # "target:    Servers or the cloud" fits 80 columns
     choices = [_choice("Looks good — recommend", DONE)]
-    for qid, oid in values.items():
-        choices.append(_choice(f"{(qid.replace('_', ' ') + ':').ljust(width)}  {qs.get(qid).option(oid).label}", qid))
+    for qid, oid in values.items():  # in the question's own words, as it was asked
+        q = qs.get(qid)
+        choices.append(_choice(f"{q.text}  {q.option(oid).label}", qid))
     if relax is not None:
         choices.append(_choice("Stop here, without a recommendation", STOP))
     title = ("No workable pair: change an answer (the one to relax is selected)" if relax is not None
@@ -188,10 +202,12 @@ def _review(qs, values: dict[str, str], on_shown=None, relax: str | None = None)
 
 
 def _interview(qs, given: dict[str, str], engine: _Engine, relax: str | None = None,
-               remembered: dict[str, str] | None = None) -> dict[str, str] | None:
+               remembered: dict[str, str] | None = None,
+               displaced: dict[str, list[tuple[str, str]]] | None = None) -> dict[str, str] | None:
     """Ask what is missing, then the review screen until the person says it looks good (None: they
     stopped at the review after "no workable recommendation")."""
     remembered = dict(given) if remembered is None else remembered
+    displaced = {} if displaced is None else displaced
 
     def ask(q, default, context):
         engine.check()
@@ -210,9 +226,10 @@ def _interview(qs, given: dict[str, str], engine: _Engine, relax: str | None = N
         values = dict(values)
         earlier = {k: v for k, v in values.items() if qs.ids.index(k) < qs.ids.index(q.id)}
         values[q.id] = remembered[q.id] = _ask_question(q, values[q.id], qs=qs, context=earlier)
+        displaced.pop(q.id, None)  # chosen here, on purpose: nothing to restore
         # re-walk: questions that now apply are asked, those that no longer apply are dropped,
-        # and an answer the change rules out is asked again
-        values = _complete(qs, values, remembered, ask, reask_conflicts=True)
+        # an answer the change rules out is asked again, and one an earlier change displaced comes back
+        values = _complete(qs, values, remembered, ask, reask_conflicts=True, displaced=displaced)
 
 
 def _need_to_relax(rec) -> str | None:
@@ -272,8 +289,37 @@ def _offer_report(rec) -> None:
                   default="markdown")
     ext = next(e for fid, _, e in REPORT_FORMATS if fid == fmt)
     path = _ask_path("Write the report to", f"advisor-report{ext}")
+    fmt, path = _format_agrees(fmt, path)
     written = write_report(rec, path, fmt, None)
     print(f"Report written to {written}")
+
+
+def _format_agrees(fmt: str, path: str) -> tuple[str, str]:
+    """The format and the file's extension agree, or the person says which wins (HTML in report.md is asked)."""
+    from pathlib import Path
+
+    from advisor.report import EXTENSIONS
+
+    labels = {fid: label for fid, label, _ in REPORT_FORMATS}
+    while True:
+        suffix = Path(path).suffix.lower()
+        implied = EXTENSIONS.get(suffix)
+        if implied is None or implied == fmt:
+            if implied is None:  # no known extension: add the format's own
+                ext = next(e for fid, _, e in REPORT_FORMATS if fid == fmt)
+                choice = _prompt("select", f"{path} has no {labels[fmt]} extension", default="add", choices=[
+                    _choice(f"Write {path}{ext}", "add"), _choice(f"Write {path} as it is ({labels[fmt]})", "keep")])
+                if choice == "add":
+                    path = _ask_path("Write the report to", path + ext)
+                    continue
+            return fmt, path
+        choice = _prompt("select", f"{path} ends in {suffix}, but the format chosen is {labels[fmt]}", default="ext",
+                         choices=[_choice(f"Write {labels[implied]}, as {suffix} says", "ext"),
+                                  _choice(f"Write {labels[fmt]} to another path", "path")])
+        if choice == "ext":
+            return implied, path
+        ext = next(e for fid, _, e in REPORT_FORMATS if fid == fmt)
+        path = _ask_path("Write the report to", str(Path(path).with_suffix(ext)))
 
 
 def _offer_save(values: dict[str, str], as_of: str | None) -> None:
@@ -315,14 +361,15 @@ def run(args: argparse.Namespace, ctx) -> int:
         import questionary  # noqa: F401  (before the engine: the first question comes first)
 
         engine = _Engine(ctx)
-        remembered = dict(given)
-        values = _interview(qs, given, engine, remembered=remembered)
+        remembered, displaced = dict(given), {}
+        values = _interview(qs, given, engine, remembered=remembered, displaced=displaced)
         rec = engine.recommend(values)
         while not rec.ok:  # no dead end: show why, then back to the review with the need to relax selected
             from advisor import present
 
             emit("\n" + present.text(rec) + "\n")
-            changed = _interview(qs, values, engine, relax=_need_to_relax(rec), remembered=remembered)
+            changed = _interview(qs, values, engine, relax=_need_to_relax(rec), remembered=remembered,
+                                 displaced=displaced)
             if changed is None:
                 break
             values, rec = changed, engine.recommend(changed)

@@ -431,3 +431,81 @@ def test_options_an_earlier_answer_rules_out_are_disabled_with_why(wiz, monkeypa
     assert shown["python"] == "not with target=browser" and shown["kotlin"] == "not with target=browser"
     assert shown["javascript"] is None and shown["default"] == "javascript"
     assert yaml.safe_load(saved.read_text())["language"] == "javascript"
+
+
+# ---------------------------------------------------------------- no dead ends (issue 15)
+
+
+def test_mobile_then_browser_then_mobile_restores_kotlin_not_javascript(wiz, tmp_path, asked):
+    saved = tmp_path / "a.yaml"
+    order, with_mobile = DEFAULT_QUESTIONS, [q.id for q in QS]
+    keys = (ENTER * len(order)
+            + review_row(order, "target") + ENTER + down_to("target", "mobile") + ENTER
+            + ENTER  # mobile_os: both
+            + ENTER  # Python cannot run on a phone: Kotlin
+            + review_row(with_mobile, "target") + ENTER + down_to("target", "browser", start="mobile") + ENTER
+            + ENTER  # Kotlin cannot run in a browser: JavaScript
+            + review_row(order, "target") + ENTER + down_to("target", "mobile", start="browser") + ENTER
+            + ENTER  # mobile_os applies again: its earlier answer (both) pre-selected
+            # the language is not asked: Kotlin, which the browser displaced, fits again and comes back
+            + ENTER  # review: looks good
+            + ENTER)  # no report
+    res = wiz(keys, "--save-answers", saved)
+    assert res.code == 0, res.err
+    values = yaml.safe_load(saved.read_text())
+    assert (values["target"], values["mobile_os"], values["language"]) == ("mobile", "both", "kotlin")
+    assert questions_asked(asked).count("language") == 3
+
+
+def test_back_to_the_server_after_mobile_restores_python(wiz, tmp_path):
+    saved = tmp_path / "a.yaml"
+    order, with_mobile = DEFAULT_QUESTIONS, [q.id for q in QS]
+    keys = (ENTER * len(order)
+            + review_row(order, "target") + ENTER + down_to("target", "mobile") + ENTER + ENTER + ENTER
+            + review_row(with_mobile, "target") + ENTER + down_to("target", "server", start="mobile") + ENTER
+            + ENTER + ENTER)
+    assert wiz(keys, "--save-answers", saved).code == 0
+    assert yaml.safe_load(saved.read_text())["language"] == "python"
+
+
+def test_the_review_screen_uses_the_questions_own_words(wiz, monkeypatch):
+    titles: list[list[str]] = []
+    real = wizard._prompt
+
+    def spy(kind, message, on_shown=None, **kwargs):
+        if message == REVIEW:
+            titles.append([c.title for c in kwargs["choices"]])
+        return real(kind, message, on_shown=on_shown, **kwargs)
+
+    monkeypatch.setattr(wizard, "_prompt", spy)
+    assert wiz(ENTER * len(DEFAULT_QUESTIONS) + ENTER * 3).code == 0
+    rows = titles[0][1:]
+    for qid, row in zip(DEFAULT_QUESTIONS, rows):
+        q = QS.get(qid)
+        assert row == f"{q.text}  {q.option(q.default).label}"
+    assert not any(row.startswith(("sector:", "mobile os:", "target:")) for row in rows)
+
+
+def test_html_into_a_md_file_is_asked_about_and_markdown_is_written(wiz, tmp_path, asked):
+    keys = (ENTER * len(DEFAULT_QUESTIONS) + ENTER
+            + "y" + DOWN + ENTER  # report: yes, HTML
+            + CTRL_U + "r.md" + ENTER
+            + ENTER  # "r.md ends in .md, but the format chosen is HTML": write Markdown, as .md says
+            + ENTER)  # no save
+    res = wiz(keys)
+    assert res.code == 0, res.err
+    assert any(m == "r.md ends in .md, but the format chosen is HTML" for m, _ in asked)
+    text = (tmp_path / "r.md").read_text()
+    assert not text.lstrip().lower().startswith(("<!doctype", "<html")) and text.lstrip().startswith("#")
+
+
+def test_html_into_a_md_file_can_go_to_an_html_path_instead(wiz, tmp_path):
+    keys = (ENTER * len(DEFAULT_QUESTIONS) + ENTER
+            + "y" + DOWN + ENTER + CTRL_U + "r.md" + ENTER
+            + DOWN + ENTER  # write HTML to another path: r.html offered
+            + ENTER  # accept r.html
+            + ENTER)  # no save
+    res = wiz(keys)
+    assert res.code == 0, res.err
+    assert not (tmp_path / "r.md").exists()
+    assert (tmp_path / "r.html").read_text().lstrip().lower().startswith("<!doctype html")

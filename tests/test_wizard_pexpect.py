@@ -146,3 +146,23 @@ def test_no_terminal_with_yes_prints_the_recommendation(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     assert p.stdout == recommend(tmp_path).stdout
+
+
+def test_the_way_back_from_no_workable_pair_in_a_true_terminal(tmp_path):
+    """No dead end: "no workable recommendation" leads back to the review with the need to relax selected;
+    one Enter there and one at the question asked again give a recommendation (exit 0)."""
+    child = spawn("--set", "target=browser", "--set", "language=python", "--save-answers", "back.yaml", cwd=tmp_path)
+    for q in QS:
+        if not q.ask_if and q.id not in ("target", "language"):
+            answer(child, q.text)
+    answer(child, "Review your answers")
+    child.expect_exact("No workable recommendation.")
+    answer(child, "No workable pair: change an answer")  # the language is pre-selected: Enter changes it
+    answer(child, QS.get("language").text)  # the default that fits a browser: JavaScript
+    answer(child, "Review your answers")
+    shown = finish(child)
+    assert child.exitstatus == 0
+    saved = yaml.safe_load((tmp_path / "back.yaml").read_text())
+    assert saved["target"] == "browser" and saved["language"] == "javascript"
+    want = recommend(tmp_path, "--answers", "back.yaml").stdout
+    assert want.splitlines()[0] in shown
