@@ -35,8 +35,26 @@ ATOL = 1e-4
 RTOL = 1e-4
 TOLERANCE = {"atol": ATOL, "rtol": RTOL}
 
-# What `pip install "dl-advisor[verify]"` brings (keep in step with pyproject.toml).
+# What `pip install "dl-advisor[verify]"` brings (keep in step with pyproject.toml; a test checks it).
 VERIFY_EXTRA = ("onnx", "onnxruntime", "onnxscript", "skl2onnx")
+# Per framework and runtime, an extra with what checking it needs besides [verify]: Keras needs a backend
+# and an exporter (TensorFlow and tf2onnx), not keras alone. torch has none: its build (CPU or CUDA) is the
+# person's own choice, and an unpinned torch pulls the CUDA wheels.
+PAIR_EXTRAS = {
+    "keras": ("verify-keras", ("keras", "tensorflow", "tf2onnx")),
+    "tensorflow": ("verify-tensorflow", ("tensorflow", "tf2onnx")),
+    "jax": ("verify-jax", ("jax", "jax2onnx")),
+    "paddlepaddle": ("verify-paddle", ("paddlepaddle", "paddle2onnx")),
+    "openvino": ("verify-openvino", ("openvino",)),
+}
+TORCH_BUILDS = "torch: the build for this machine, e.g. CPU-only: --index-url https://download.pytorch.org/whl/cpu"
+
+
+def install_line(prototype_id: str, runtime_id: str) -> str:
+    """The exact install that lets `advisor verify` check this pair."""
+    extras = [PAIR_EXTRAS[i][0] for i in (prototype_id, runtime_id) if i in PAIR_EXTRAS] or ["verify"]
+    line = f'pip install "dl-advisor[{",".join(extras)}]"'
+    return line + (" torch" if prototype_id == "pytorch" else "")
 
 
 def supported() -> str:
@@ -54,14 +72,19 @@ def _lookup(prototype_id: str, runtime_id: str):
 
 
 def _missing_message(path, runtime, missing: list[str]) -> str:
+    """One line: what is missing, the exact install for the pair (its extra), and the bare packages."""
     missing = list(dict.fromkeys(missing))
     line = (f"verifying {path.name} -> ONNX -> {runtime.name} needs {', '.join(missing)}, not installed here: "
-            f"pip install {' '.join(missing)}")
-    extra = [m for m in missing if m in VERIFY_EXTRA]
-    if extra and len(extra) == len(missing):
-        line += ' (or: pip install "dl-advisor[verify]")'
-    elif extra:
-        line += f' (pip install "dl-advisor[verify]" brings {", ".join(extra)})'
+            f"{install_line(path.id, runtime.id)}")
+    covered = set(VERIFY_EXTRA) | {p for i in (path.id, runtime.id) for p in PAIR_EXTRAS.get(i, ("", ()))[1]}
+    if path.id == "pytorch":
+        covered.add("torch")
+    if set(missing) <= covered:
+        line += f" (or just the missing: pip install {' '.join(missing)})"
+    else:  # something the extras do not bring (a module an exporter imports deep inside)
+        line += f" and pip install {' '.join(m for m in missing if m not in covered)}"
+    if "torch" in missing:
+        line += f"; {TORCH_BUILDS}"
     return line
 
 

@@ -178,8 +178,8 @@ def test_missing_runtime_says_what_to_pip_install(monkeypatch):
     with pytest.raises(MissingDependency) as err:
         verify.verify_pair("sklearn", "onnxruntime").to_json()
     msg = str(err.value)
-    assert re.search(r"needs [^:]*onnxruntime, not installed here: pip install [^(]*\bonnxruntime\b", msg), msg
-    assert 'pip install "dl-advisor[verify]"' in msg
+    assert re.search(r"needs [^:]*onnxruntime, not installed here: pip install \"dl-advisor\[verify\]\" "
+                     r"\(or just the missing: pip install [^)]*\bonnxruntime\b", msg), msg
     assert "\n" not in msg and err.value.exit_code == 3
 
 
@@ -189,8 +189,8 @@ def test_missing_framework_names_it_and_never_offers_it_in_the_extra(monkeypatch
     with pytest.raises(MissingDependency) as err:
         verify.verify_pair("pytorch", "onnxruntime").to_json()
     msg = str(err.value)
-    assert "pip install torch onnx" in msg
-    assert msg.endswith('(pip install "dl-advisor[verify]" brings onnx)')  # torch is the user's own install
+    assert 'not installed here: pip install "dl-advisor[verify]" torch (or just the missing: pip install torch onnx)' in msg
+    assert msg.endswith("--index-url https://download.pytorch.org/whl/cpu")  # torch's build is the user's own choice
 
 
 def test_missing_package_on_the_command_line_is_one_line_exit_3(cli, monkeypatch):
@@ -200,7 +200,8 @@ def test_missing_package_on_the_command_line_is_one_line_exit_3(cli, monkeypatch
     assert res.code == 3
     assert res.out == ""
     assert res.err.strip().splitlines() == [res.err.strip()]
-    assert res.err.startswith("advisor: ") and "pip install tensorflow tf2onnx" in res.err
+    assert res.err.startswith("advisor: ") and 'pip install "dl-advisor[verify-tensorflow]"' in res.err
+    assert "pip install tensorflow tf2onnx" in res.err
     assert "Traceback" not in res.err
 
 
@@ -353,3 +354,42 @@ def test_the_verify_extra_is_what_the_missing_package_line_promises():
     extra = {re.split(r"[<>=!~ ;\[]", r)[0].lower() for r in requires if 'extra == "verify"' in r}
     assert extra == set(verify.VERIFY_EXTRA)
     assert "torch" not in extra  # the user's own framework install is theirs
+
+
+def test_each_pair_extra_in_the_installed_metadata_is_what_the_missing_line_names():
+    from importlib import metadata
+
+    try:
+        requires = metadata.requires("dl-advisor") or []
+    except metadata.PackageNotFoundError:
+        if INSTALLED:
+            raise
+        pytest.skip("dl-advisor is not installed here (./scripts/test installs it)")
+
+    def extra(name):
+        return {re.split(r"[<>=!~ ;\[]", r)[0].lower() for r in requires if f'extra == "{name}"' in r}
+
+    for fid, (name, packages) in verify.PAIR_EXTRAS.items():
+        assert extra(name) == set(verify.VERIFY_EXTRA) | set(packages), name
+        assert "torch" not in extra(name)
+    assert {"keras", "tensorflow", "tf2onnx"} <= extra("verify-keras")  # a backend and an exporter, not keras alone
+    assert all("torch" not in extra(e) for e in metadata.metadata("dl-advisor").get_all("Provides-Extra"))
+
+
+@pytest.mark.parametrize("prototype, runtime, line", [
+    ("keras", "onnxruntime", 'pip install "dl-advisor[verify-keras]"'),
+    ("pytorch", "onnxruntime", 'pip install "dl-advisor[verify]" torch'),
+    ("sklearn", "onnxruntime", 'pip install "dl-advisor[verify]"'),
+    ("jax", "openvino", 'pip install "dl-advisor[verify-jax,verify-openvino]"'),
+    ("paddlepaddle", "onnxruntime", 'pip install "dl-advisor[verify-paddle]"'),
+])
+def test_the_install_line_names_the_pairs_extra(prototype, runtime, line):
+    assert verify.install_line(prototype, runtime) == line
+
+
+def test_a_missing_keras_names_the_extra_with_its_backend_and_exporter(monkeypatch):
+    monkeypatch.setitem(sys.modules, "keras", None)
+    with pytest.raises(MissingDependency) as err:
+        verify.verify_pair("keras", "onnxruntime").to_json()
+    msg = str(err.value)
+    assert 'needs keras, not installed here: pip install "dl-advisor[verify-keras]"' in msg and "\n" not in msg
