@@ -133,7 +133,9 @@ class Context:
             given = self.as_of_text or cat.as_of.isoformat()
             raise BadInput(f"--as-of {given}: before the knowledge can recommend anything (no ranked framework has "
                            f"a route to a live runtime yet); the earliest usable date is {first}")
-        if cat.as_of > cat.knowledge.latest:
+        from advisor.dates import past_knowledge
+
+        if past_knowledge(cat.as_of, cat.knowledge.latest):
             self.note(f"--as-of {self.as_of_text}: after the knowledge date; the facts end on "
                       f"{cat.knowledge.latest}, so this is what was known then")
         self._date_checked = True

@@ -32,3 +32,10 @@ def parse_date(text: str, *, month_end: bool = False) -> dt.date:
         from advisor.safe_text import show
 
         raise ValueError(f"{show(text)} is not a real date; use YYYY-MM or YYYY-MM-DD") from None
+
+
+def past_knowledge(as_of: dt.date, knowledge_date: dt.date) -> bool:
+    """Whether an as-of date lies after the knowledge date's month (`--as-of 2026-11` stands for the end of
+    November, and the knowledge of 2026-11-01 is that month's: no warning; 2026-12 is past it)."""
+    return as_of > dt.date(knowledge_date.year, knowledge_date.month,
+                           calendar.monthrange(knowledge_date.year, knowledge_date.month)[1])

@@ -285,7 +285,11 @@ def notice(rec: R.Recommendation, n) -> str:
 
 def facts_end(rec: R.Recommendation) -> str | None:
     """An as-of date after the knowledge date: the facts stop at the knowledge date."""
-    if rec.as_of > rec.knowledge_date:
+    import datetime as dt
+
+    from advisor.dates import past_knowledge
+
+    if past_knowledge(dt.date.fromisoformat(rec.as_of), dt.date.fromisoformat(rec.knowledge_date)):
         return (f"The facts end on {rec.knowledge_date} (the knowledge date): this is what was known then, "
                 f"not what holds on {rec.as_of}.")
     return None
@@ -729,3 +733,95 @@ def chat_compare(rec: R.Recommendation, a, b) -> str:
     if not out:
         return f"Neither {a.name} nor {b.name} is a candidate for these answers as of {rec.as_of}."
     return "\n".join(out) + "\n(? = estimated: no fact recorded)"
+
+
+# ---------------------------------------------------------------- the report's plain words
+
+GLOSSARY = {
+    "sponsor": "who funds the project, from one person (0) to a company that puts many people on it",
+    "activity": "how busy development is: recent commits and merged pull requests",
+    "ecosystem": "how many people use it: projects on GitHub and questions on Stack Overflow",
+    "documentation": "how good the official documentation is",
+    "graph": "how a model is written: dynamic graphs (define-by-run: ordinary code you can step through in a "
+             "debugger) score highest, symbolic graphs (declared first, then run) lower",
+    "numerics": "how mature and easy the numeric back end (tensors, GPU maths) is",
+    "ootb_ops": "how many common neural-network layers and optimisers come built in",
+    "languages": "in how many programming languages its API can be used",
+    "scalability": "whether it trains and predicts across several machines",
+    "os_support": "how many operating systems it officially supports",
+    "aws": "how well Amazon Web Services supports it", "gcp": "how well Google Cloud supports it",
+    "azure": "how well Microsoft Azure supports it",
+    "onnx": "whether it exports models to ONNX, the open exchange format runtimes import",
+    "lifecycle": "whether the project is alive (active), only maintained, or discontinued",
+    "target_fit": "how proven it is where your model will run",
+    "language_fit": "how well it serves your language: its own binding best, then a language that calls it "
+                    "natively, then a community binding or an HTTP/gRPC API",
+    "hardware_use": "how well it uses the hardware you named (GPU kernels, accelerators)",
+    "hardware_breadth": "on how many kinds of hardware it runs",
+    "task_fit": "whether it is made for your kind of model (LLMs, generative media, vision)",
+    "onnx_import": "whether it loads ONNX files, so the prototype can change without touching production",
+}
+
+
+def glossary(rec: R.Recommendation, crits) -> list[tuple[str, str]]:
+    """(label, plain meaning) for each criterion named, in order, once."""
+    out = []
+    for c in dict.fromkeys(crits):
+        if c in GLOSSARY:
+            out.append((label(rec, c), GLOSSARY[c]))
+    return out
+
+
+NEED_WORDS = {"target": "runs on", "os": "runs on", "language": "is called from", "hardware": "runs on",
+              "task": "runs", "language_via": "or through a binding its language calls natively:"}
+
+
+def needs_text(rec: R.Recommendation) -> list[str]:
+    """The hard needs in plain words ("runs on server", "is called from kotlin (or through java, which it
+    calls natively)"), not the engine's keys (language_via = java)."""
+    out = []
+    needs = rec.needs
+    via = needs.get("language_via") or []
+    for key, value in needs.items():
+        if key == "language_via" or value in (None, [], ""):
+            continue
+        if key == "os":
+            text = f"runs on {' and '.join(value) if isinstance(value, list) else value}"
+        elif key == "language":
+            text = f"can be called from {value}"
+            if via:
+                text += f" (directly, or through {' or '.join(via)}, which {value} calls natively)"
+        elif key == "task":
+            text = f"runs {value} models"
+        elif key == "hardware":
+            text = f"runs on {str(value).replace('_', ' ')}"
+        else:
+            text = f"runs on {value}" if key == "target" else f"{key}: {value}"
+        out.append("it " + text)
+    return out
+
+
+def showdown_order(rec: R.Recommendation) -> str:
+    """What the Showdown table ranks by, and, when a framework below the pick scores higher there, why
+    the pick still leads: said plainly, right under the table."""
+    rows = rec.showdown
+    if not rows:
+        return ""
+    head = ("Ranked as for your answers (#: the prototyping score with your weights); the three categories and "
+            "the overall are the Showdown's own, equal-weight scoring, shown for comparison.")
+    if not rec.ok:
+        return head
+    pick = next((r for r in rows if r.id == rec.prototype.id), None)
+    if pick is None:
+        return head + f" {rec.prototype.name}, the pick, is not among these: it won on the pair with the runtime."
+    better = [r for r in rows if r.id != pick.id and r.overall > pick.overall]
+    if not better:
+        return head + f" {pick.name} leads on the Showdown's overall score too."
+    words = []
+    for r in better:
+        c = rec.candidate("prototype", r.id)
+        reasons_ = why_not(rec, "prototype", c) if c is not None else []
+        words.append(f"{r.name} scores higher on the Showdown's overall ({num(r.overall)} against {num(pick.overall)})"
+                     + (f", but for your answers {'; '.join(reasons_)}" if reasons_ else ""))
+    return (head + f" The pick is chosen on your weights and on the pair with the runtime, not on the Showdown's "
+            "overall: " + "; ".join(words) + ".")

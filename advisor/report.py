@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sys
 from dataclasses import replace
@@ -29,9 +28,12 @@ EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm
 TEMPLATES = {"markdown": "report.md.j2", "html": "report.html.j2"}
 CATEGORY_LABELS = {"support_community": "Support & community", "api_internals": "API & internals", "platform": "Platform"}
 SIDES = (("prototype", "Prototyping framework"), ("deployment", "Deployment runtime"))
-RADAR_TOP = 3  # candidates drawn on the radar
+JARGON = ("graph", "numerics", "ootb_ops", "onnx", "onnx_import", "language_fit", "hardware_breadth", "task_fit")
+SHOWDOWN_TOP = 3  # candidates in the Showdown table
 RUNNERS_UP = 3  # runners-up explained per side
-PALETTE = ("#1f6fb2", "#d1495b", "#2a9d8f", "#e9a03b")
+COMPARED = 2  # runners-up drawn against the pick in the comparison chart, per side
+SEPARATING = 5  # criteria per side in the comparison chart: those that separated the pick from them most
+PALETTE = ("#1f6fb2", "#d1495b", "#e9a03b", "#2a9d8f")  # the pick first (the report's accent), then runners-up
 
 # ---------------------------------------------------------------- public API
 
@@ -231,7 +233,7 @@ def build_view(rec, title: str | None = None, extra: dict | None = None) -> dict
                        "nearest_name": r.nearest_name, "score": r.score} for r in rec.unmet.relax]},
         "answers": _answers(rec, questions),
         "weights": _weights(rec, questions, label),
-        "needs": _needs(rec.needs),
+        "needs": present.needs_text(rec),
         "carried": {side: _carried(rankings[side], getattr(rec, side).id, label) for side, _ in SIDES} if ok else {},
         "edge": {side: _edge(rankings[side], getattr(rec, side).id, label) for side, _ in SIDES} if ok else {},
         "runners_up": {side: _runners_up(rec, side) for side, _ in SIDES},
@@ -240,6 +242,7 @@ def build_view(rec, title: str | None = None, extra: dict | None = None) -> dict
         "showdown_argument": SHOWDOWN_ARGUMENT,
         "showdown_route": {"applies": rec.showdown_route.applies, "explanation": present.showdown_route(rec)},
         "showdown": _showdown(rec),
+        "showdown_order": present.showdown_order(rec),
         "firmness": _firmness(rec) if ok else None,
         "lifecycle": _lifecycle(rec),
         "warnings": present.warnings(rec),
@@ -249,8 +252,13 @@ def build_view(rec, title: str | None = None, extra: dict | None = None) -> dict
         "notes": [{"key": str(k), "value": str(v)} for k, v in sorted((extra or {}).items(), key=lambda kv: str(kv[0]))
                   if k != "chat" and v is not None and not isinstance(v, (dict, list))],
     }
-    view["radar"] = _radar(view["showdown"])
-    view["bars"] = _bars(view["carried"], {"prototype": p.name, "deployment": d.name}) if ok else None
+    view["compare"] = {side: _compare(rankings[side], getattr(rec, side).id, label) for side, _ in SIDES} if ok else {}
+    view["charts"] = {side: _compare_chart(c) for side, c in view["compare"].items() if c}
+    # a glossary line for each criterion in the comparison, and for the report's jargon where it weighs
+    shown = [r["id"] for c in view["compare"].values() if c for r in c["rows"]]
+    shown += [w["id"] for side in ("prototype", "deployment") for w in view["weights"][side]
+              if w["id"] in JARGON and w["weight"] > 0]
+    view["glossary"] = [{"label": lab, "meaning": meaning} for lab, meaning in present.glossary(rec, shown)]
     return view
 
 
@@ -297,15 +305,6 @@ def _weights(rec, questions, label) -> dict:
                      for qid, oid, delta in rec.weights.moved_by.get((side, crit), ())]
             rows.append({"id": crit, "label": label(crit), "weight": w, "base": base.get(crit), "moved": moved})
         out[side] = rows
-    return out
-
-
-def _needs(needs: dict) -> list[str]:
-    out = []
-    for key, value in needs.items():
-        if value in (None, [], ""):
-            continue
-        out.append(f"{key} = {' + '.join(value) if isinstance(value, list) else value}")
     return out
 
 
@@ -394,7 +393,8 @@ def _sources(rec) -> dict:
     """The reference list: the sources behind the pair and the bridge in full, those cited only for
     the runners-up in short (id and link)."""
     every = [(s.for_pick or not rec.ok, _source(s)) for s in rec.sources]
-    return {"main": [s for main, s in every if main], "others": [s for main, s in every if not main]}
+    newest = sorted(every, key=lambda t: (str(t[1]["date"]), t[1]["id"]), reverse=True)  # newest first: what holds now
+    return {"main": [s for main, s in newest if main], "others": [s for main, s in every if not main]}
 
 
 VERIFY_DETAILS = ("ok", "prototype", "prototype_name", "runtime", "runtime_name", "bridge", "exporter", "model", "seed",
@@ -455,7 +455,7 @@ def _showdown(rec) -> dict:
 
     rows = [{"id": r.id, "name": r.name, "rank": r.rank, "overall": r.overall,
              "categories": [{"id": c, "label": CATEGORY_LABELS[c], "value": v} for c, v in r.categories]}
-            for r in rec.showdown[:RADAR_TOP]]
+            for r in rec.showdown[:SHOWDOWN_TOP]]
     return {"rows": rows, "missing": list(rec.showdown_missing),
             "categories": [CATEGORY_LABELS[c] for c in SHOWDOWN_CATEGORIES]}
 
@@ -466,64 +466,57 @@ def _f(x: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
-def _radar(showdown: dict) -> dict | None:
-    rows = showdown["rows"]
-    if not rows:
+def _compare(ranking, pick_id: str, label) -> dict | None:
+    """The pick against its runners-up on one side, on the criteria that separated them most: for each
+    criterion, the largest weight x |value gap| between the pick and a runner-up; values on 0-100."""
+    pick = _entry(ranking, pick_id)
+    others = [c for c in ranking if c.id != pick_id][:COMPARED]
+    if pick is None or not others:
         return None
-    cx, cy, radius = 200.0, 150.0, 120.0
-    n = len(showdown["categories"])
-    angles = [-math.pi / 2 + 2 * math.pi * i / n for i in range(n)]
-
-    def point(value: float, a: float) -> tuple[float, float]:
-        return cx + radius * value / 100 * math.cos(a), cy + radius * value / 100 * math.sin(a)
-
-    def poly(values) -> str:
-        return " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(v, a) for v, a in zip(values, angles)))
-
-    rings = [{"points": poly([level] * n), "label": str(level), "y": _f(cy - radius * level / 100)}
-             for level in (25, 50, 75, 100)]
-    axes = []
-    for label, a in zip(showdown["categories"], angles):
-        x, y = point(100, a)
-        if abs(math.cos(a)) < 0.2:  # the top axis: label centred above the tip
-            anchor, lx, ly = "middle", x, y - 12
-        else:  # the lower axes: label beside and below the tip
-            anchor, lx, ly = ("start", x - 10, y + 20) if math.cos(a) > 0 else ("end", x + 10, y + 20)
-        axes.append({"x": _f(x), "y": _f(y), "lx": _f(lx), "ly": _f(ly), "label": label, "anchor": anchor})
-    series = []
-    for i, r in enumerate(rows):
-        values = [c["value"] for c in r["categories"]]
-        series.append({"name": r["name"], "color": PALETTE[i % len(PALETTE)], "points": poly(values),
-                       "dots": [{"x": _f(x), "y": _f(y)} for x, y in (point(v, a) for v, a in zip(values, angles))],
-                       "legend_y": _f(30 + 22 * i), "key_y": _f(20 + 22 * i), "summary": ", ".join(
-                           f"{c['label']} {num(c['value'])}" for c in r["categories"])})
-    return {"width": 600, "height": 250, "cx": _f(cx), "cy": _f(cy), "rings": rings, "axes": axes, "series": series,
-            "legend_x": "420", "legend_text_x": "438"}
-
-
-def _bars(carried: dict, names: dict | None = None) -> dict | None:
-    """Horizontal bars: for each criterion of the pick, weight (light) and weight x value (solid)."""
-    rows = [(side, r) for side, _ in SIDES for r in carried.get(side, [])]
-    if not rows:
-        return None
-    scale_max = max(r["weight"] for _, r in rows)
-    left, width, bar_h, gap, head = 190.0, 300.0, 16.0, 6.0, 26.0
-    groups, y = [], 0.0
-    for side, title in SIDES:
-        items = carried.get(side, [])
-        if not items:
+    values = {c.id: {x.criterion: x for x in c.contributions} for c in [pick, *others]}
+    separated = []
+    for x in pick.contributions:
+        if x.weight <= 0:
             continue
-        y += head
-        group = {"title": f"{title}: {names[side]}" if names else title, "y": _f(y - 9), "bars": []}
-        for r in items:
-            group["bars"].append({
-                "label": r["label"], "y": _f(y), "ty": _f(y + bar_h - 4),
-                "full": _f(width * r["weight"] / scale_max), "fill": _f(width * r["product"] / scale_max),
-                "text": f"{num(r['product'], 2)} of {num(r['weight'], 2)}", "tx": _f(left + width * r["weight"] / scale_max + 6),
-                "known": r["known"],
-            })
-            y += bar_h + gap
-        groups.append(group)
-        y += 8
-    return {"width": 600, "height": _f(y + 4), "left": _f(left), "label_x": _f(left - 8), "groups": groups,
-            "estimated": any(not r["known"] for _, r in rows)}
+        gap = max(x.weight * abs(x.value - values[o.id][x.criterion].value) for o in others
+                  if x.criterion in values[o.id])
+        if gap > 1e-9:
+            separated.append((gap, x.criterion, x.weight))
+    separated.sort(key=lambda t: (-round(t[0], 9), t[1]))
+    rows = []
+    for _gap, crit, weight in separated[:SEPARATING]:
+        cells = [values[c.id][crit] for c in [pick, *others]]
+        rows.append({"id": crit, "label": label(crit), "weight": weight,
+                     "values": [round(100 * v.value, 1) for v in cells], "known": [v.known for v in cells],
+                     "pick_ahead": cells[0].value >= max(v.value for v in cells[1:])})
+    return {"names": [pick.name, *[o.name for o in others]], "scores": [pick.score, *[o.score for o in others]],
+            "ranks": [pick.rank, *[o.rank for o in others]], "rows": rows,
+            "ahead": sum(r["pick_ahead"] for r in rows)}
+
+
+def _compare_chart(compare: dict) -> dict | None:
+    """Grouped horizontal bars: per criterion, one bar per candidate (the pick first, in the report's accent),
+    0-100, each bar labelled with its value; a legend of the candidates with their scores on top."""
+    if not compare or not compare["rows"]:
+        return None
+    left, width, bar_h, gap, key_h = 160.0, 230.0, 11.0, 12.0, 17.0
+    keys = []
+    for i, (name, score, rank) in enumerate(zip(compare["names"], compare["scores"], compare["ranks"])):
+        keys.append({"y": _f(i * key_h + 2), "ty": _f(i * key_h + 12), "color": PALETTE[i % len(PALETTE)],
+                     "text": f"#{rank} {name}, {num(score)}/100" + (" (the pick)" if i == 0 else "")})
+    y = len(keys) * key_h + 10
+    n = len(compare["names"])
+    groups = []
+    for r in compare["rows"]:
+        top, bars = y, []
+        for i, (v, known) in enumerate(zip(r["values"], r["known"])):
+            w = width * v / 100
+            bars.append({"y": _f(y), "w": _f(max(w, 1.0)), "color": PALETTE[i % len(PALETTE)], "tx": _f(left + max(w, 1.0) + 4),
+                         "ty": _f(y + bar_h - 2), "text": num(v) + ("" if known else " *")})
+            y += bar_h + 1
+        groups.append({"label": r["label"], "weight": num(r["weight"], 2), "ly": _f(top + n * (bar_h + 1) / 2 - 2),
+                       "wy": _f(top + n * (bar_h + 1) / 2 + 10), "bars": bars})
+        y += gap
+    return {"width": 460, "height": _f(y), "left": _f(left), "label_x": _f(left - 6), "groups": groups,
+            "keys": keys, "top": _f(len(keys) * key_h + 6), "bottom": _f(y - gap + 2),
+            "estimated": any(not k for r in compare["rows"] for k in r["known"])}

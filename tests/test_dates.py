@@ -75,9 +75,12 @@ def test_as_of_after_the_knowledge_date_warns_on_stderr_and_the_output_says_so(c
     assert f"The facts end on {latest} (the knowledge date)" in " ".join(r.out.split())
 
 
-def test_as_of_at_the_knowledge_date_says_nothing_more(cli):
-    r = cli("recommend", "--as-of", "2026-11-01")
-    assert r.code == 0 and r.err == "" and "The facts end on" not in r.out
+def test_as_of_at_the_knowledge_date_or_its_month_says_nothing_more(cli):
+    for date in ("2026-11-01", "2026-11"):  # a month stands for its end; the knowledge of 2026-11-01 is that month's
+        r = cli("recommend", "--as-of", date)
+        assert r.code == 0 and r.err == "" and "The facts end on" not in r.out
+    r = cli("recommend", "--as-of", "2026-12-01")
+    assert r.code == 0 and "after the knowledge date" in r.err
 
 
 def test_as_of_before_the_knowledge_can_recommend_is_exit_2_naming_the_earliest_usable_date(cli):

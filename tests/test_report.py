@@ -172,36 +172,75 @@ def test_html_pair_escaping_and_self_contained(mini_kb, tmp_path):
     assert all(not a.get("src") for _, a in tree.tags)
     hrefs = [a["href"] for t, a in tree.tags if "href" in a]
     assert all(t == "a" for t, a in tree.tags if "href" in a)
-    assert hrefs == ["https://example.org/charts", "https://example.org/today"]  # the reference list, as links
+    assert hrefs == ["https://example.org/today", "https://example.org/charts"]  # the reference list, newest first
     assert all(not k.startswith("on") for _, a in tree.tags for k in a)
     assert "@media print" in html
-    # the two pictures, inline SVG: the radar over the Showdown's categories and the bars of what carried the pick
+    # the picture on the first screen, inline SVG: the pick against its runner-up on the criteria that separated them
     svgs = [a for t, a in tree.tags if t == "svg"]
-    assert len(svgs) == 2
-    assert {"Support & community", "API & internals", "Platform"} <= set(tree.text["svg"].split("\n")) | {
-        s.strip() for s in tree.text["svg"].splitlines()}
-    assert "Prototyping framework: Alpha" in tree.text["svg"] and "Deployment runtime: RuntimeOne" in tree.text["svg"]
-    polygons = [a for t, a in tree.tags if t == "polygon"]
-    assert sum(1 for a in polygons if a.get("fill", "none") != "none") == 2  # Alpha and Gamma
-    rects = [a for t, a in tree.tags if t == "rect" and a.get("fill") == "#1f6fb2"]
-    assert len(rects) >= 9 + 12  # one solid bar per weighted criterion (deployment 9, prototype 12) plus a legend key
+    assert len(svgs) == 1  # the mini knowledge has no deployment runner-up: one side to compare
+    assert "#1 Alpha, 81.2/100 (the pick)" in tree.text["svg"] and "#2 Gamma, 64.5/100" in tree.text["svg"]
+    assert "Ecosystem" in tree.text["svg"] and "weight 2.5" in tree.text["svg"]
+    rects = [a for t, a in tree.tags if t == "rect"]
+    assert sum(a.get("fill") == "#1f6fb2" for a in rects) == 1 + 5  # the pick: its legend key and one bar per criterion
+    assert sum(a.get("fill") == "#d1495b" for a in rects) == 1 + 5  # the runner-up, side by side
+    # the Showdown table says what it ranks by, and the criteria are explained in plain words
+    assert "Rank for your answers" in tree.text["th"]
+    assert "Ranked as for your answers" in tree.text["p"]
+    assert "Sym/Dyn graph building" in tree.text["dt"] and "define-by-run" in tree.text["dd"]
 
 
-def test_html_bars_and_radar_geometry():
-    bars = report._bars({"prototype": [{"label": "A", "weight": 4.0, "value": 0.5, "product": 2.0, "known": True}],
-                         "deployment": [{"label": "B", "weight": 2.0, "value": 1.0, "product": 2.0, "known": False}]})
-    a, b = bars["groups"][0]["bars"][0], bars["groups"][1]["bars"][0]
-    assert (a["full"], a["fill"], a["text"]) == ("300.0", "150.0", "2 of 4")
-    assert (b["full"], b["fill"]) == ("150.0", "150.0")
-    assert bars["estimated"] is True
-    radar = report._radar({"categories": ["S", "A", "P"], "missing": [],
-                           "rows": [{"name": "X", "categories": [{"label": c, "value": v} for c, v in
-                                                                 (("S", 100), ("A", 0), ("P", 50))]}]})
-    cx, cy = float(radar["cx"]), float(radar["cy"])
-    points = [tuple(map(float, p.split(","))) for p in radar["series"][0]["points"].split()]
-    assert points[0] == (cx, cy - 120.0)  # 100 on the top axis: the tip
-    assert points[1] == (cx, cy)  # 0: the centre
-    assert points[2] == (round(cx - 30 * 3 ** 0.5, 1), cy + 30.0)  # 50 on the lower-left axis
+def test_comparison_chart_geometry():
+    chart = report._compare_chart({"names": ["P", "Q"], "scores": [90.0, 80.0], "ranks": [1, 2], "ahead": 1,
+                                   "rows": [{"id": "a", "label": "A", "weight": 2.0, "values": [100.0, 50.0],
+                                             "known": [True, False], "pick_ahead": True}]})
+    left = float(chart["left"])
+    (group,) = chart["groups"]
+    p, q = group["bars"]
+    assert (p["w"], q["w"]) == ("230.0", "115.0")  # 0-100 on the same axis, side by side
+    assert float(p["tx"]) == left + 230 + 4 and (p["text"], q["text"]) == ("100", "50 *")
+    assert (p["color"], q["color"]) == report.PALETTE[:2]
+    assert [k["text"] for k in chart["keys"]] == ["#1 P, 90/100 (the pick)", "#2 Q, 80/100"]
+    assert chart["estimated"] is True and group["weight"] == "2"
+
+
+def test_the_comparison_shows_the_criteria_that_separated_the_pick_on_both_sides(monkeypatch):
+    monkeypatch.delenv("ADVISOR_KNOWLEDGE", raising=False)
+    rec = _rec_real(["sector=industry", "target=server"])
+    view = report.build_view(rec)
+    for side in ("prototype", "deployment"):
+        c = view["compare"][side]
+        assert c["names"][0] == getattr(rec, side).name and len(c["names"]) == 3
+        assert 1 <= len(c["rows"]) <= report.SEPARATING
+        assert all(len(r["values"]) == 3 and len(set(r["values"])) > 1 for r in c["rows"])  # each one separates
+
+
+def test_a_runner_up_higher_on_the_showdown_is_explained_under_the_table(monkeypatch):
+    from advisor import recommendation as R
+
+    monkeypatch.delenv("ADVISOR_KNOWLEDGE", raising=False)
+    rec = _rec_real(["sector=industry", "target=server"])
+    rows = list(rec.showdown)
+    if len(rows) < 2:
+        pytest.skip("needs two Showdown rows")
+    pick = next(r for r in rows if r.id == rec.prototype.id)
+    other = next(r for r in rows if r.id != pick.id)
+    bumped = R.ShowdownRow(other.id, other.name, other.rank, pick.overall + 5, other.categories)
+    rec2 = _rec_real_replace(rec, showdown=tuple(bumped if r.id == other.id else r for r in rows))
+    text = report.render(rec2, "markdown")
+    assert f"{other.name} scores higher on the Showdown's overall" in text
+    assert "The pick is chosen on your weights and on the pair with the runtime" in text
+
+
+def _rec_real(sets):
+    from advisor.context import Context
+
+    return Context(None).recommend_args(argparse.Namespace(answers=None, sets=sets))
+
+
+def _rec_real_replace(rec, **changes):
+    from dataclasses import replace as _replace
+
+    return _replace(rec, **changes)
 
 
 def test_html_unmet_is_readable(cli, mini_kb, tmp_path):
@@ -211,7 +250,7 @@ def test_html_unmet_is_readable(cli, mini_kb, tmp_path):
     tree = _parse(out.read_text(encoding="utf-8"))
     assert tree.text["h1"].strip() == "No workable recommendation"
     assert "Relax language=rust: then RuntimeWeb is the nearest workable option." in tree.text["div"]
-    assert [t for t, _ in tree.tags].count("svg") == 1  # the radar still; no bars without a pick
+    assert [t for t, _ in tree.tags].count("svg") == 0  # no pick: nothing to compare
 
 
 # ---------------------------------------------------------------- HTML seen in a real browser
@@ -300,6 +339,59 @@ def test_html_screenshot_in_headless_chromium(mini_kb, tmp_path):
     assert inked / sampled > 0.02, f"the page looks blank: {inked} inked of {sampled} sampled pixels"
     assert len(colours) >= 12, f"only {len(colours)} distinct colours: the styles did not apply"
     assert accent > 200, "the report's accent colour is missing: CSS not applied"
+
+
+def _screenshot(page: Path, tmp_path: Path, size: tuple[int, int]) -> tuple[int, int, int, list[bytes]]:
+    """Chromium's screenshot of `page` at `size` (kept in ADVISOR_SCREENSHOTS=DIR when set, to look at)."""
+    exe = _chromium()
+    if exe is None:
+        if os.environ.get("ADVISOR_TEST_INSTALLED") == "1":
+            pytest.fail("chromium is not installed; the test setup must install Debian's `chromium` package")
+        pytest.skip("chromium not installed (apt-get install chromium); required when ADVISOR_TEST_INSTALLED=1")
+    shot = tmp_path / f"{page.stem}-{size[0]}x{size[1]}.png"
+    profile = tempfile.mkdtemp(prefix="chromium-", dir=tmp_path)
+    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", f"--screenshot={shot}",
+           f"--window-size={size[0]},{size[1]}", "--hide-scrollbars", page.resolve().as_uri()]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=180, cwd=tmp_path,
+                       env={**os.environ, "HOME": str(tmp_path)})
+    assert shot.is_file() and shot.stat().st_size > 0, f"no screenshot (exit {p.returncode}): {p.stderr[-2000:]}"
+    keep = os.environ.get("ADVISOR_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(keep) / shot.name)
+    return _png_pixels(shot.read_bytes())
+
+
+def _near(rgb, hex_colour: str, tol: int = 24) -> bool:
+    want = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return all(abs(a - b) < tol for a, b in zip(rgb, want))
+
+
+def test_the_first_screen_names_the_pair_and_compares_it_with_the_runners_up(cli, tmp_path, monkeypatch):
+    """As a manager opens it: 1200x900, no scrolling. The title names the pair, and the comparison chart
+    (the pick in the accent blue, runners-up in red and amber, both sides) is on that first screen."""
+    monkeypatch.delenv("ADVISOR_KNOWLEDGE", raising=False)
+    page = tmp_path / "manager.html"
+    r = cli("report", "--set", "sector=industry", "--set", "target=server", "-o", page)
+    assert r.code == 0, r.err
+    tree = _parse(page.read_text(encoding="utf-8"))
+    rec = json.loads(cli("recommend", "--set", "sector=industry", "--set", "target=server", "--format", "json").out)
+    pair = f"Prototype in {rec['prototype']['name']}, deploy with {rec['deployment']['name']}"
+    assert tree.text["h1"].strip() == pair
+    html = page.read_text(encoding="utf-8")
+    assert html.index("<h1>") < html.index('id="compare"') < html.index("The bridge, step by step")
+    width, height, bpp, rows = _screenshot(page, tmp_path, (1200, 900))
+    found = {"#1f6fb2": [0, 0], "#d1495b": [0, 0], "#e9a03b": [0, 0]}  # pixels in the left / right half
+    for row in rows:
+        for x in range(0, width * bpp, bpp):
+            rgb = (row[x], row[x + 1], row[x + 2]) if bpp >= 3 else (row[x],) * 3
+            for colour, halves in found.items():
+                if _near(rgb, colour):
+                    halves[x // bpp >= width // 2] += 1
+    for colour, (left, right) in found.items():
+        # bars of each candidate on both sides (prototype left, deployment right), not just a legend key
+        assert left > 400 and right > 400, (colour, left, right)
 
 
 # ---------------------------------------------------------------- JSON and formats
