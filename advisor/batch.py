@@ -95,7 +95,13 @@ def read_survey(path: str | Path, question_ids: tuple[str, ...]) -> Survey:
         seen.add(n)
     unknown = [n for n in names if n and n not in question_ids and n not in PASSTHROUGH]
     if unknown:
-        listed = ", ".join(show(n, 40) for n in unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
+        import difflib
+
+        def named(n: str) -> str:  # a misspelt column: "did you mean" (difflib), as for --set
+            close = difflib.get_close_matches(n.strip().lower(), [*question_ids, *PASSTHROUGH], n=1, cutoff=0.7)
+            return show(n, 40) + (f" (did you mean '{close[0]}'?)" if close else "")
+
+        listed = ", ".join(named(n) for n in unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
         raise BadInput(f"{p}: unknown column{'s' if len(unknown) > 1 else ''} {listed}; columns are question ids "
                        f"({', '.join(question_ids)}) and optionally {', '.join(PASSTHROUGH)} (kept as they are)")
     labels = [n or f"\0{i}" for i, n in enumerate(names, 1)]

@@ -348,6 +348,7 @@ def run(args: argparse.Namespace, ctx) -> int:
             parse_date(as_of, month_end=True)
         except ValueError as exc:
             raise BadInput(f"--as-of: {exc}") from None
+        ctx.check_date()  # a date the knowledge cannot recommend at fails now, not after the questions
     save_to = getattr(args, "save_answers", None)
     if save_to is not None and _path_problem(save_to) is not True:  # fail now, not after the questions
         raise BadInput(f"--save-answers {save_to}: {_path_problem(save_to)}")

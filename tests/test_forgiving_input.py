@@ -155,3 +155,11 @@ def test_questions_table_lists_the_aliases(cli):
     assert r.code == 0
     line = next(x for x in r.out.splitlines() if x.strip().startswith("javascript"))
     assert "typescript" in line
+
+
+def test_a_misspelt_survey_column_gets_a_suggestion_and_the_valid_ones(cli, tmp_path):
+    survey = tmp_path / "s.csv"
+    survey.write_text("name,langauge\nann,python\n")
+    r = cli("batch", survey, "-o", tmp_path / "out.csv")
+    assert r.code == 2 and r.err.count("\n") == 1
+    assert "unknown column 'langauge' (did you mean 'language'?); columns are question ids (sector, target," in r.err

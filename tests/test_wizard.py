@@ -509,3 +509,9 @@ def test_html_into_a_md_file_can_go_to_an_html_path_instead(wiz, tmp_path):
     assert res.code == 0, res.err
     assert not (tmp_path / "r.md").exists()
     assert (tmp_path / "r.html").read_text().lstrip().lower().startswith("<!doctype html")
+
+
+def test_an_as_of_before_the_knowledge_can_recommend_fails_before_any_question(wiz, asked):
+    res = wiz("", "--as-of", "2010-01")
+    assert res.code == 2 and asked == []
+    assert "the earliest usable date is" in res.err and res.err.count("\n") == 1
