@@ -772,10 +772,6 @@ def glossary(rec: R.Recommendation, crits) -> list[tuple[str, str]]:
     return out
 
 
-NEED_WORDS = {"target": "runs on", "os": "runs on", "language": "is called from", "hardware": "runs on",
-              "task": "runs", "language_via": "or through a binding its language calls natively:"}
-
-
 def needs_text(rec: R.Recommendation) -> list[str]:
     """The hard needs in plain words ("runs on server", "is called from kotlin (or through java, which it
     calls natively)"), not the engine's keys (language_via = java)."""
