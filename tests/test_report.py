@@ -593,3 +593,10 @@ def test_pick_that_is_not_first_on_its_side():
                      r"pair \(PyTorch -> [^)]+\) scores [\d.]+ against [\d.]+ for the pick\.", text)
     assert not re.search(r"#\d \*\*TensorFlow\*\* \(", text.split("Why not the runners-up")[1].split("###")[0]), \
         "the pick is not its own runner-up"
+
+
+def test_our_sentences_are_inert_markdown_but_keep_their_code_spans():
+    """Warnings, why-nots and steps quote knowledge (names, notes, tools): escaped outside `code`."""
+    text = report.md_text("Run `x = a <b> [y](z)` then see [x](javascript:alert(1)) <script> https://evil.example")
+    assert "`x = a <b> [y](z)`" in text  # a code span renders nothing: kept to copy
+    assert "\\[x\\](javascript:alert(1))" in text and "\\<script\\>" in text and "https\\://" in text
