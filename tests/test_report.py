@@ -106,7 +106,7 @@ def test_markdown_content(mini_kb):
     # firmness in words with the smallest flip named by names, not ids
     assert "**Firm.**" in text
     # lifecycle warnings, the knowledge date and the sources
-    assert "- ⚠ The bridge alpha2web -> RuntimeWeb loader is experimental." in text
+    assert "- ⚠ The bridge alpha2web -\\> RuntimeWeb loader is experimental." in text
     assert "knowledge dated 2026-10-01" in text
     assert "[Showdown charts](https://example.org/charts), 2018-06-26" in text
 
@@ -543,7 +543,7 @@ def test_verify_result_is_included(cli, mini_kb, tmp_path, monkeypatch):
     md = tmp_path / "r.md"
     assert cli("report", "--as-of", "2026-10", "--set", "sector=industry", "--verify", "-o", md).code == 0
     text = md.read_text(encoding="utf-8")
-    assert "## Verification on this machine\n\noutputs match <within> 1e-5\n\n1. exported <tiny> model\n2. ran it\n" in text
+    assert "## Verification on this machine\n\noutputs match \\<within\\> 1e-5\n\n1. exported \\<tiny\\> model\n2. ran it\n" in text
     js = tmp_path / "r.json"
     assert cli("report", "--as-of", "2026-10", "--set", "sector=industry", "--verify", "-o", js).code == 0
     assert json.loads(js.read_text(encoding="utf-8"))["verification"]["opset"] == 18
@@ -590,7 +590,7 @@ def test_pick_that_is_not_first_on_its_side():
     text = report.render(rec, "markdown")
     assert "Prototyping framework, TensorFlow:" in text
     assert re.search(r"- #1 \*\*PyTorch\*\* \([\d.]+/100\): it ranks above TensorFlow on its own, but its best "
-                     r"pair \(PyTorch -> [^)]+\) scores [\d.]+ against [\d.]+ for the pick\.", text)
+                     r"pair \(PyTorch -\\> [^)]+\) scores [\d.]+ against [\d.]+ for the pick\.", text)
     assert not re.search(r"#\d \*\*TensorFlow\*\* \(", text.split("Why not the runners-up")[1].split("###")[0]), \
         "the pick is not its own runner-up"
 
