@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 
-from advisor.errors import AdvisorError, BadInput
+from advisor.errors import BadInput
 
 
 class Context:
@@ -52,6 +52,9 @@ class Context:
             self._thread.join()
             if self._failure is not None:
                 raise self._failure
+        return self._build()
+
+    def _build(self):
         with self._lock:
             if self._catalog is None:
                 from advisor.catalog import catalog, parse_as_of
@@ -73,12 +76,8 @@ class Context:
                     import sklearn.neighbors  # noqa: F401  (rank imports it when it first ranks)
                 except ImportError:
                     pass
-                with self._lock:
-                    if self._catalog is None:
-                        from advisor.catalog import catalog, parse_as_of
-
-                        self._catalog = catalog(parse_as_of(self.as_of_text, self.knowledge), self.knowledge)
-            except (AdvisorError, Exception) as exc:  # re-raised where the catalog is needed
+                self._build()
+            except Exception as exc:  # noqa: BLE001 - re-raised where the catalog is needed
                 self._failure = exc
 
         self._thread = threading.Thread(target=work, daemon=True)

@@ -6,7 +6,7 @@ It decides and records the facts behind the decision; it writes no sentence (adv
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -15,9 +15,9 @@ from advisor import robustness
 from advisor import recommendation as R
 from advisor.answers import Answers
 from advisor.catalog import Catalog, Subject
-from advisor.pairing import Route, pair_score, routes
+from advisor.pairing import pair_score, routes
 from advisor.questions import QuestionSet
-from advisor.weights import Needs, Profile, derive
+from advisor.weights import Needs, derive
 
 NEED_CAPABILITY = {"target": "targets", "os": "os", "language": "languages", "hardware": "hardware", "task": "tasks"}
 TOP_WARN = 3  # a dead project that would have ranked this high is shown with a warning
@@ -241,9 +241,9 @@ def _recommend(answers: Answers, questions: QuestionSet, cat: Catalog) -> R.Reco
         R.Alternative(pp, dd, rr.format, rr.exporter, round(sc, 2), cat.subjects[pp].name, cat.subjects[dd].name)
         for sc, pp, dd, rr in pairs[1:6]
     )
-    firmness = _robustness(cat, pairs, proto_ok, alive, proto_feats, deploy_feats, pw, dw, profile.pair)
-    firmness = replace(firmness, answer_flip=_answer_flip(cat, questions, answers, profile, pairs, proto_ok, alive,
-                                                          proto_feats, deploy_feats))
+    grid = _Grid.of(pairs, proto_ok, alive, proto_feats, deploy_feats, pcrits, dcrits)
+    firmness = replace(_robustness(cat, grid, pw, dw, profile.pair),
+                       answer_flip=_answer_flip(cat, questions, answers, profile, grid))
     pick_ids = set(ps.sources) | set(ds.sources) | set(route.sources)
     other_ids: set[str] = set()
     for r in (proto_ranked[1:3] + deploy_ranked[1:3]):
@@ -304,20 +304,35 @@ def _conflict(cat: Catalog, questions: QuestionSet, workable: list[Subject], nee
     seen: set[str] = set()
     relax = [r for r in relax if not (r.nearest in seen or seen.add(r.nearest))]  # one row per runtime
     return R.Unmet(tuple(needs.items()), tuple(relax),
-                   conflict=R.ConflictRef(c.question, c.answer, c.by, tuple(c.allowed)))
+                   conflict=c)
 
 
-def _robustness(cat, pairs, protos, deploys, proto_feats, deploy_feats, pw, dw, shares) -> R.Firmness:
-    pcrits, dcrits = list(pw), list(dw)
-    pindex = {s.id: i for i, s in enumerate(protos)}
-    dindex = {s.id: i for i, s in enumerate(deploys)}
-    PX = np.array([[proto_feats[s.id][c].value for c in pcrits] for s in protos])
-    DX = np.array([[deploy_feats[s.id][c].value for c in dcrits] for s in deploys])
-    rows = [(pindex[p], dindex[d], route.quality, (p, d)) for _, p, d, route in pairs]
-    result = robustness.analyse(
-        rows, PX, np.array([pw[c] for c in pcrits]), DX, np.array([dw[c] for c in dcrits]), pcrits, dcrits,
-        lambda P, D, q: pair_score(shares, P, D, q),
-    )
+@dataclass(frozen=True)
+class _Grid:
+    """The candidates' feature matrices and the pairs as row indices: what the weighings score."""
+
+    rows: list  # (prototype row, deployment row, bridge quality, (prototype id, deployment id)), best first
+    PX: np.ndarray
+    DX: np.ndarray
+    pcrits: list
+    dcrits: list
+
+    @classmethod
+    def of(cls, pairs, protos, deploys, proto_feats, deploy_feats, pcrits, dcrits) -> "_Grid":
+        pindex = {s.id: i for i, s in enumerate(protos)}
+        dindex = {s.id: i for i, s in enumerate(deploys)}
+        return cls([(pindex[p], dindex[d], route.quality, (p, d)) for _, p, d, route in pairs],
+                   np.array([[proto_feats[s.id][c].value for c in pcrits] for s in protos]),
+                   np.array([[deploy_feats[s.id][c].value for c in dcrits] for s in deploys]), pcrits, dcrits)
+
+    def vectors(self, pw: dict, dw: dict):
+        return np.array([pw[c] for c in self.pcrits]), np.array([dw[c] for c in self.dcrits])
+
+
+def _robustness(cat, grid: _Grid, pw, dw, shares) -> R.Firmness:
+    wp, wd = grid.vectors(pw, dw)
+    result = robustness.analyse(grid.rows, grid.PX, wp, grid.DX, wd, grid.pcrits, grid.dcrits,
+                                lambda P, D, q: pair_score(shares, P, D, q))
     flip = result["smallest_flip"]
     return R.Firmness(
         result["samples"], result["seed"], result["sigma"], result["stays_first"], result["prototype_stays_first"],
@@ -328,17 +343,11 @@ def _robustness(cat, pairs, protos, deploys, proto_feats, deploy_feats, pw, dw, 
     )
 
 
-def _answer_flip(cat, questions, answers, profile, pairs, protos, deploys, proto_feats, deploy_feats):
+def _answer_flip(cat, questions, answers, profile, grid: _Grid):
     """The first other answer, in the questions' order, that would change the pick by moving weights
     alone (answers that change a hard need change the candidates, not the weighing: not tried here)."""
     from advisor.answers import resolve
 
-    pcrits, dcrits = list(profile.prototype), list(profile.deployment)
-    pindex = {s.id: i for i, s in enumerate(protos)}
-    dindex = {s.id: i for i, s in enumerate(deploys)}
-    PX = np.array([[proto_feats[s.id][c].value for c in pcrits] for s in protos])
-    DX = np.array([[deploy_feats[s.id][c].value for c in dcrits] for s in deploys])
-    rows = [(pindex[p], dindex[d], route.quality, (p, d)) for _, p, d, route in pairs]
     for q in questions:
         if q.id not in answers.values:
             continue
@@ -346,15 +355,14 @@ def _answer_flip(cat, questions, answers, profile, pairs, protos, deploys, proto
             if o.id == answers[q.id]:
                 continue
             other = derive(resolve(questions, {**{k: answers[k] for k in answers.given}, q.id: o.id}), questions)
-            if other.needs != profile.needs or other.conflicts or list(other.prototype) != pcrits \
-                    or list(other.deployment) != dcrits:
+            if other.needs != profile.needs or other.conflicts or list(other.prototype) != grid.pcrits \
+                    or list(other.deployment) != grid.dcrits:
                 continue
             shares = other.pair
-            won = robustness.winner(rows, PX, np.array([other.prototype[c] for c in pcrits]), DX,
-                                    np.array([other.deployment[c] for c in dcrits]),
-                                    lambda P, D, qq: pair_score(shares, P, D, qq))
+            wp, wd = grid.vectors(other.prototype, other.deployment)
+            won = robustness.winner(grid.rows, grid.PX, wp, grid.DX, wd, lambda P, D, qq: pair_score(shares, P, D, qq))
             if won != 0:
-                p, d = rows[won][3]
+                p, d = grid.rows[won][3]
                 return R.AnswerFlip(q.id, q.text, answers[q.id], q.option(answers[q.id]).label, o.id, o.label,
                                     (p, d), (cat.subjects[p].name, cat.subjects[d].name))
     return None

@@ -819,5 +819,5 @@ def showdown_order(rec: R.Recommendation) -> str:
         reasons_ = why_not(rec, "prototype", c) if c is not None else []
         words.append(f"{r.name} scores higher on the Showdown's overall ({num(r.overall)} against {num(pick.overall)})"
                      + (f", but for your answers {'; '.join(reasons_)}" if reasons_ else ""))
-    return (head + f" The pick is chosen on your weights and on the pair with the runtime, not on the Showdown's "
+    return (head + " The pick is chosen on your weights and on the pair with the runtime, not on the Showdown's "
             "overall: " + "; ".join(words) + ".")

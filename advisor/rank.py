@@ -22,7 +22,6 @@ LIFECYCLE = {"active": 1.0, "maintenance": 0.5, "discontinued": 0.0}
 LANGUAGE_FIT = {"own": 1.0, "interop": 0.85, "community": 0.6, "http": 0.6}
 TASK_CRITERIA = ("llm", "vision", "generative")  # tasks with a task_* fit criterion
 GENERAL = 1 / 3  # a runtime with no task focus runs any model graph: 1 of 3 on the task_* scales
-MAIN_LANGUAGES = ("python", "cpp", "c", "java", "javascript", "csharp")
 MAIN_HARDWARE = ("nvidia_gpu", "amd_gpu", "intel_cpu", "intel_gpu", "arm", "apple_silicon")
 CLOUD = ("aws", "gcp", "azure")
 SUPPORT = ("sponsor", "activity", "ecosystem", "documentation")
@@ -112,8 +111,8 @@ def language_route(s: Subject, needs: Needs) -> str | None:
 def _hardware_use(s: Subject, cat: Catalog, hardware: str | None) -> Feature:
     """hw_<hardware> on its scale; with no hardware named, the best use of any it runs on."""
     if hardware is None:
-        known = [(cat.criteria[c].normalise(v), s.value_checked[c]) for c, v in s.values.items() if c.startswith("hw_")]
-        return Feature(max(v for v, _ in known), True) if known else Feature(0.5, False)
+        known = [cat.criteria[c].normalise(v) for c, v in s.values.items() if c.startswith("hw_")]
+        return Feature(max(known), True) if known else Feature(0.5, False)
     key = f"hw_{hardware}"
     if key in s.values:
         return Feature(cat.criteria[key].normalise(s.values[key]), True, s.value_checked[key])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from advisor.errors import ExitCode
+from advisor.weights import Conflict
 
 
 @dataclass(frozen=True)
@@ -173,14 +174,6 @@ class Relax:
 
 
 @dataclass(frozen=True)
-class ConflictRef:
-    question: str
-    answer: str
-    by: str  # "target=browser"
-    allowed: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class FailedNeed:
     need: str
     wanted: object
@@ -192,7 +185,7 @@ class Unmet:
     needs: tuple[tuple[str, object], ...]
     relax: tuple[Relax, ...]
     unreachable: tuple[str, ...] = ()  # names of runtimes that fit but no live framework reaches
-    conflict: ConflictRef | None = None
+    conflict: Conflict | None = None  # two answers that cannot work together
 
 
 # ---------------------------------------------------------------- warnings (facts; the presenter words them)

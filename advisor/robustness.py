@@ -14,15 +14,21 @@ def firmness(share: float) -> str:
     return next(word for limit, word in FIRMNESS if share >= limit)
 
 
-def winner(pairs, proto_X, proto_w, deploy_X, deploy_w, pair_fn) -> int:
-    """The index of the best pair for one weighting (the same tie-break as `analyse`)."""
+def winners(pairs, proto_X, proto_w, deploy_X, deploy_w, pair_fn) -> np.ndarray:
+    """The index of the best pair for each weighting (rows of proto_w/deploy_w); ties go to the lowest
+    index (pairs are sorted best-first, then by ids)."""
     from advisor.rank import scores
 
     pi = np.array([p[0] for p in pairs])
     di = np.array([p[1] for p in pairs])
     q = np.array([p[2] for p in pairs])[:, None]
-    total = pair_fn(scores(proto_X, proto_w)[pi], scores(deploy_X, deploy_w)[di], q)
-    return int(np.argmax(np.round(total, 9), axis=0)[0])
+    total = pair_fn(scores(proto_X, proto_w)[pi], scores(deploy_X, deploy_w)[di], q)  # pairs x samples
+    return np.argmax(np.round(total, 9), axis=0)
+
+
+def winner(pairs, proto_X, proto_w, deploy_X, deploy_w, pair_fn) -> int:
+    """The index of the best pair for one weighting."""
+    return int(winners(pairs, proto_X, proto_w, deploy_X, deploy_w, pair_fn)[0])
 
 
 def analyse(pairs, proto_X, proto_w, deploy_X, deploy_w, proto_crits, deploy_crits, pair_fn) -> dict:
@@ -30,23 +36,16 @@ def analyse(pairs, proto_X, proto_w, deploy_X, deploy_w, proto_crits, deploy_cri
 
     pair_fn(P, D, q) -> pair scores (vectorised). Returns stays-first shares and the smallest flip.
     """
-    from advisor.rank import scores
-
     rng = np.random.default_rng(SEED)
     pi = np.array([p[0] for p in pairs])
     di = np.array([p[1] for p in pairs])
-    q = np.array([p[2] for p in pairs])[:, None]
 
-    def winners(wp: np.ndarray, wd: np.ndarray) -> np.ndarray:
-        P = scores(proto_X, wp)[pi]
-        D = scores(deploy_X, wd)[di]
-        total = pair_fn(P, D, q)  # pairs x samples
-        # stable tie-break: the lowest index (pairs are sorted best-first, then by ids)
-        return np.argmax(np.round(total, 9), axis=0)
+    def best(wp: np.ndarray, wd: np.ndarray) -> np.ndarray:
+        return winners(pairs, proto_X, wp, deploy_X, wd, pair_fn)
 
     wp = proto_w * np.exp(rng.normal(0.0, SIGMA, size=(SAMPLES, len(proto_w))))
     wd = deploy_w * np.exp(rng.normal(0.0, SIGMA, size=(SAMPLES, len(deploy_w))))
-    win = winners(wp, wd)
+    win = best(wp, wd)
     stays = float(np.mean(win == 0))
     proto_stays = float(np.mean(pi[win] == pi[0]))
     deploy_stays = float(np.mean(di[win] == di[0]))
@@ -61,9 +60,9 @@ def analyse(pairs, proto_X, proto_w, deploy_X, deploy_w, proto_crits, deploy_cri
             trial = np.repeat(base[None, :], len(factors), axis=0)
             trial[:, j] = base[j] * factors
             if side == "prototype":
-                w_new = winners(trial, deploy_w[None, :])
+                w_new = best(trial, deploy_w[None, :])
             else:
-                w_new = winners(proto_w[None, :], trial)
+                w_new = best(proto_w[None, :], trial)
             moved = np.nonzero(w_new != 0)[0]
             if not len(moved):
                 continue

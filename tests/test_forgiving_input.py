@@ -46,7 +46,6 @@ def test_an_exact_id_adds_no_note():
 
 def test_every_alias_names_one_option_and_never_shadows_an_id():
     for q in QS:
-        names = q.names()
         for o in q.options:
             assert q.lookup(o.id) == o.id and q.lookup(o.id.upper()) == o.id
             for a in o.aliases:

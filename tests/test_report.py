@@ -17,7 +17,6 @@ import re
 import shutil
 import struct
 import subprocess
-import sys
 import tempfile
 import zlib
 from html.parser import HTMLParser

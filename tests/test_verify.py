@@ -342,7 +342,8 @@ def test_importing_verify_imports_no_framework(tmp_path):
     assert out.strip() == "[]"
 
 
-def test_the_verify_extra_is_what_the_missing_package_line_promises():
+def _extras():
+    """The installed package's extras: name -> the packages it brings (skipped outside an install)."""
     from importlib import metadata
 
     try:
@@ -351,29 +352,22 @@ def test_the_verify_extra_is_what_the_missing_package_line_promises():
         if INSTALLED:
             raise
         pytest.skip("dl-advisor is not installed here (./scripts/test installs it)")
-    extra = {re.split(r"[<>=!~ ;\[]", r)[0].lower() for r in requires if 'extra == "verify"' in r}
+    names = metadata.metadata("dl-advisor").get_all("Provides-Extra") or []
+    return {n: {re.split(r"[<>=!~ ;\[]", r)[0].lower() for r in requires if f'extra == "{n}"' in r} for n in names}
+
+
+def test_the_verify_extra_is_what_the_missing_package_line_promises():
+    extra = _extras()["verify"]
     assert extra == set(verify.VERIFY_EXTRA)
     assert "torch" not in extra  # the user's own framework install is theirs
 
 
 def test_each_pair_extra_in_the_installed_metadata_is_what_the_missing_line_names():
-    from importlib import metadata
-
-    try:
-        requires = metadata.requires("dl-advisor") or []
-    except metadata.PackageNotFoundError:
-        if INSTALLED:
-            raise
-        pytest.skip("dl-advisor is not installed here (./scripts/test installs it)")
-
-    def extra(name):
-        return {re.split(r"[<>=!~ ;\[]", r)[0].lower() for r in requires if f'extra == "{name}"' in r}
-
+    extras = _extras()
     for fid, (name, packages) in verify.PAIR_EXTRAS.items():
-        assert extra(name) == set(verify.VERIFY_EXTRA) | set(packages), name
-        assert "torch" not in extra(name)
-    assert {"keras", "tensorflow", "tf2onnx"} <= extra("verify-keras")  # a backend and an exporter, not keras alone
-    assert all("torch" not in extra(e) for e in metadata.metadata("dl-advisor").get_all("Provides-Extra"))
+        assert extras[name] == set(verify.VERIFY_EXTRA) | set(packages), name
+    assert {"keras", "tensorflow", "tf2onnx"} <= extras["verify-keras"]  # a backend and an exporter, not keras alone
+    assert all("torch" not in packages for packages in extras.values())
 
 
 @pytest.mark.parametrize("prototype, runtime, line", [
