@@ -161,7 +161,7 @@ class Session:
             return Reply(note + present.chat_why_not(rec, s))
         # "what about the browser?" is a change of answer; "why not Foo?" names something unknown
         u = self.u.understand(about)
-        if not any(how == "synonym" for how in u.how.values()):
+        if not any(how in ("synonym", "hint") for how in u.how.values()):
             return Reply(self._unknown(about))
         return self._understand(about)
 
@@ -197,23 +197,30 @@ class Session:
 
     def _understand(self, text: str, asked_for_pick: bool = False) -> Reply:
         u = self.u.understand(text, pending=self.talk.pending)
-        lines = []
+        lines, steps = [], len(self.talk.history)
         given = self.talk.given
-        shown = {q: o for q, o in u.answers.items() if u.how[q] != "implied" or given.get(q) != o}
+        said = {q for q in given if q not in self.talk.assumptions}
+        hinted = {q: o for q, o in u.assumed.items() if q not in said}  # a hint never overrides the person
         if u.answers:
+            shown = {q: o for q, o in u.answers.items() if u.how[q] != "implied" or given.get(q) != o}
             items = ", ".join(f"{q}={o} ({_short(u.evidence[q])})" for q, o in shown.items())
             lines.append(self.say("understood", items=items))
-            new = {q: o for q, o in u.answers.items() if given.get(q) != o}
-            if new:
-                self.talk.change(new)
-            elif not u.named:
-                lines.append(self.say("nothing_changed"))
-        elif not asked_for_pick and not u.named:
+        if hinted:
+            items = ", ".join(f"{q}={o} ({_short(u.evidence[q])})" for q, o in hinted.items())
+            lines.append(self.say("hinted", items=items))
+        new = {q: o for q, o in u.answers.items() if given.get(q) != o}
+        new_hints = {q: o for q, o in hinted.items() if given.get(q) != o}
+        if new or new_hints:
+            self.talk.change(new, new_hints)
+        elif (u.answers or hinted) and not u.named:
+            lines.append(self.say("nothing_changed"))
+        if not u.answers and not hinted and not asked_for_pick and not u.named:
             lines.append(self.say("nothing_understood"))
-        if u.answers or u.named:
+        if u.answers or hinted or u.named:
             lines += self._settle(u)
+        del self.talk.history[steps + 1:]  # one message, one step of undo
         lines.append(self._next())
-        return Reply("\n".join(x for x in lines if x), dict(u.answers))
+        return Reply("\n".join(x for x in lines if x), {**hinted, **u.answers})
 
     # ------------------------------------------------------------ asking less
 
@@ -237,10 +244,20 @@ class Session:
                 continue
             option = self.talk.default_for(qid)
             option = option if option in named else named[0]
-            self.talk.change({qid: option}, assumed=True)
+            self.talk.change({}, {qid: option})
             names = " and ".join(self._label(qid, o) for o in named)
             lines.append(self.say("split_resolved", named=names, why="one for each platform",
                                   option=self._label(qid, option)))
+        dropped = set()
+        for qid, value, by, allowed in self.qs.conflicts(self.applicable()):
+            if qid in dropped or qid not in self.talk.assumptions or by.partition("=")[0] in self.talk.assumptions:
+                continue  # only an assumption of the chat gives way to what the person said
+            dropped.add(qid)
+            rest = {q: o for q, o in self.applicable().items() if q != qid}
+            option = self.qs.get(qid).default_for(rest)
+            option = option if option in allowed else allowed[0]
+            self.talk.change({}, {qid: option})
+            lines.append(self.say("assumption_dropped", assumed=f"{qid}={value}", by=by, option=f"{qid}={option}"))
         for qid, value, _, allowed in self.qs.conflicts(self.applicable()):
             if qid != "language" or (qid, value) in self._overridden:
                 continue
@@ -249,7 +266,7 @@ class Session:
             if option not in allowed:
                 continue
             self._overridden.add((qid, value))
-            self.talk.change({qid: option}, assumed=True)
+            self.talk.change({}, {qid: option})
             lines.append(self.say("conflict_resolved", named=self._label(qid, value), place=self._place(rest),
                                   option=self._label(qid, option)))
         for qid, spec in self.book.assume.items():
@@ -263,7 +280,7 @@ class Session:
                 if option == q.default:
                     continue
             reason = spec["reason"].format(place=self._place(values))
-            self.talk.change({qid: option}, assumed=True)
+            self.talk.change({}, {qid: option})
             lines.append(self.say("assumed_answer", question=qid, option=option, reason=reason))
         return lines
 
@@ -463,13 +480,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"chat understanding: {r['share']:.1%} of {r['answers']} answers in {r['phrasings']} phrasings; "
               f"contradictions: {r['contradictions']} ({r['per_100']:.1f} per 100 expected answers) = "
               f"{r['wrong']} wrong + {r['extra']} filled that the item does not expect")
+        print(f"  of the right answers, {r['assumed_right']} were assumed aloud from a hint; "
+              f"{r['assumed_extra']} more were assumed aloud that the item does not expect "
+              f"(counting those as contradictions too: {r['per_100_all']:.1f} per 100)")
         for batch, b in sorted(r.get("batches", {}).items()):
             print(f"  batch {batch}: {b['share']:.1%} of {b['answers']} answers")
         if args.misses:
             for m in r["misses"]:
                 print(f"  missed {m['question']}={m['expected']} (got {m['got']}) in: {m['text']}")
             for m in r["extras"]:
-                print(f"  not expected {m['question']}={m['got']} in: {m['text']}")
+                how = "assumed" if m["assumed"] else "stated"
+                print(f"  not expected {m['question']}={m['got']} ({how}) in: {m['text']}")
         return 0
 
     return guarded(run)

@@ -54,16 +54,17 @@ class Conversation:
             self._cache = (key, self.ctx.recommend(values))
         return self._cache[1]
 
-    def change(self, values: dict[str, str], assumed: bool = False) -> dict[str, tuple[str | None, str]]:
-        """Set answers (said by the person, or `assumed` by the chat); one step of undo."""
+    def change(self, said: dict[str, str], assumed: dict[str, str] | None = None) -> dict[str, tuple[str | None, str]]:
+        """Set answers the person `said` and answers the chat `assumed` for them; one step of undo."""
         before = self.applicable()
         self.history.append(dict(self.given))
-        self.given.update(values)
-        for q, o in values.items():
-            if assumed:
-                self.assumptions[q] = o
-            else:
-                self.assumptions.pop(q, None)
+        for values, is_assumed in ((said, False), (assumed or {}, True)):
+            self.given.update(values)
+            for q, o in values.items():
+                if is_assumed:
+                    self.assumptions[q] = o
+                else:
+                    self.assumptions.pop(q, None)
         after = self.applicable()
         return {q: (before.get(q), after[q]) for q in after if before.get(q) != after[q]}
 

@@ -27,12 +27,13 @@ REPLIES = ("greeting", "help", "understood", "nothing_understood", "nothing_chan
            "defaults_taken", "assumed", "ready_intro", "not_ready", "truncated", "undone", "nothing_to_undo",
            "started_over", "bye", "follow_up_hint", "unknown_name", "report_missing", "report_needs_path",
            "report_written", "report_exists", "report_exists_ask", "report_kept", "assumed_answer",
-           "conflict_resolved", "split_resolved", "provisional")
+           "conflict_resolved", "split_resolved", "provisional", "hinted", "assumption_dropped")
 # words that carry no meaning for matching (kept out of the TF-IDF vectors)
 STOP = frozenset("""a an the and or of to in on at for with by from as is are was were be been being it its it's
 this that these those we we're we'll we've our ours us i i'm i'll i've my me you your they their them will would
 should could can may might must shall do does did has have had going gonna want wants need needs so just also
-there here then than which who what when where how all some any very really quite about into over later now""".split())
+there here then than which who what when where how all some any very really quite about into over later now
+work works working worked""".split())
 _CLAUSE = re.compile(r"(?:[;!?,\n]|\.(?!\w))+|\s(?:but|while|whereas|although|though|however)\s")  # not "i.mx", "node.js"
 _WORD = re.compile(r"[\w']+")
 
@@ -71,9 +72,13 @@ def _content(text: str) -> str:
 
 
 def clauses(text: str) -> list[tuple[int, str]]:
-    """(offset, clause) pieces of a message, split at punctuation and contrastive words."""
+    """(offset, clause) pieces of a message, split at punctuation and contrastive words (not inside
+    brackets: "(not AWS, GCP or Azure)" is one piece)."""
+    brackets = [m.span() for m in re.finditer(r"\([^()]*\)", text)]
     out, start = [], 0
     for m in _CLAUSE.finditer(text):
+        if any(a < m.start() < b for a, b in brackets):
+            continue
         if m.start() > start:
             out.append((start, text[start:m.start()]))
         start = m.end()
@@ -112,7 +117,7 @@ class Phrasebook:
     rules: tuple[Rule, ...]
     implies: dict[tuple[str, str], dict[str, str]]
     prefer: dict[str, tuple[str, ...]]
-    combine: dict[str, dict[str, tuple[str, ...]]]
+    combine: dict[str, dict[str, tuple[tuple[str, ...], ...]]]  # question -> combined -> sets of parts
     names: dict[str, tuple[str, ...]]  # subject id -> other names
     commands: tuple[tuple[str, tuple[re.Pattern, ...]], ...]
     replies: dict[str, str]
@@ -123,6 +128,8 @@ class Phrasebook:
     deployment_questions: tuple[str, ...] = ()  # what a training clause cannot answer
     assume: dict = field(default_factory=dict)  # question -> {option?, reason}: what the chat assumes unasked
     places: tuple[tuple[str, str, str], ...] = ()  # (question, option, how the chat names that place)
+    hints: tuple[Rule, ...] = ()  # words that suggest an answer without stating it: assumed, said aloud
+    masks: tuple[re.Pattern, ...] = ()  # words that are not what they seem ("docker image"), blanked first
 
 
 def _fail(path: Path, where: str, message: str) -> BadInput:
@@ -159,13 +166,17 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
             option_of(f"examples.{qid}.{oid}", qid, oid)
             for t in texts or []:
                 examples.append((str(t), str(qid), str(oid)))
-    rules: list[Rule] = []
-    for qid, options in mapping("synonyms").items():
-        for oid, phrases in (options or {}).items():
-            where = f"synonyms.{qid}.{oid}"
-            option_of(where, qid, oid)
-            for ph in phrases or []:
-                rules.append(Rule(str(qid), str(oid), str(ph), regex(where, _phrase_regex(str(ph)))))
+    def word_rules(key: str) -> tuple[Rule, ...]:
+        out = []
+        for qid, options in mapping(key).items():
+            for oid, phrases in (options or {}).items():
+                where = f"{key}.{qid}.{oid}"
+                option_of(where, qid, oid)
+                for ph in phrases or []:
+                    out.append(Rule(str(qid), str(oid), str(ph), regex(where, _phrase_regex(str(ph)))))
+        return tuple(out)
+
+    rules, hints = word_rules("synonyms"), word_rules("hints")
     implies = {}
     for key, sets in mapping("implies").items():
         qid, _, oid = str(key).partition("=")
@@ -176,8 +187,12 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
         prefer[str(qid)] = tuple(option_of(f"prefer.{qid}", qid, o)[1] for o in order or [])
     combine = {}
     for qid, combos in mapping("combine").items():
-        combine[str(qid)] = {option_of(f"combine.{qid}", qid, o)[1]: tuple(option_of(f"combine.{qid}", qid, p)[1] for p in parts)
-                             for o, parts in (combos or {}).items()}
+        where = f"combine.{qid}"
+        combine[str(qid)] = {}
+        for o, parts in (combos or {}).items():
+            sets = parts if parts and all(isinstance(x, list) for x in parts) else [parts or []]
+            combine[str(qid)][option_of(where, qid, o)[1]] = tuple(
+                tuple(option_of(where, qid, x)[1] for x in one) for one in sets)
     needed = tuple(str(q) for q in data.get("needed") or [])
     for q in needed:
         if q not in questions.ids:
@@ -219,9 +234,10 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
     for key, words in mapping("places").items():
         qid, _, oid = str(key).partition("=")
         places.append((*option_of(f"places.{key}", qid, oid), str(words)))
-    return Phrasebook(str(path), threshold, needed, negation, tuple(examples), tuple(rules), implies, prefer,
+    masks = tuple(regex("masks", _phrase_regex(str(m))) for m in data.get("masks") or [])
+    return Phrasebook(str(path), threshold, needed, negation, tuple(examples), rules, implies, prefer,
                       combine, names, commands, replies, ignore, spelling, training, deploying,
-                      deployment_questions, assume, tuple(places))
+                      deployment_questions, assume, tuple(places), hints, masks)
 
 
 @lru_cache(maxsize=4)
@@ -245,9 +261,12 @@ def load_phrasebook(path: str | None = None, questions_path: str | None = None) 
 
 @dataclass
 class Understanding:
-    answers: dict[str, str] = field(default_factory=dict)  # question id -> option id
+    answers: dict[str, str] = field(default_factory=dict)  # question id -> option id: what the text says
+    # question id -> option id: what the text suggests without saying it ("our backend" -> a server,
+    # "GPU boxes" -> NVIDIA); the chat assumes these aloud and the person can correct them
+    assumed: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)  # question id -> the words that said it
-    how: dict[str, str] = field(default_factory=dict)  # question id -> synonym | example | reply | implied
+    how: dict[str, str] = field(default_factory=dict)  # question id -> synonym | example | reply | implied | hint
     # question id -> the options named that cannot all hold (left unanswered, e.g. Kotlin for the
     # Android app and Swift for the iOS one), or that were set aside for the answer (Python for training)
     named: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -288,7 +307,7 @@ class Speller:
     def __init__(self, book: Phrasebook):
         targets: set[str] = set(book.spelling)
         known = set(targets) | STOP | set(book.ignore)
-        for rule in book.rules:
+        for rule in (*book.rules, *book.hints):
             if not rule.phrase.startswith("re:"):
                 known.update(_WORD.findall(normalise(rule.phrase)))
         for t, _, _ in book.examples:
@@ -343,18 +362,19 @@ class Understander:
         return any(n.search(text) for n in self.book.negation)
 
     def _negated_before(self, clause: str, start: int) -> bool:
-        words = _WORD.findall(clause[:start])[-NEGATION_WINDOW:]
+        """A negation among the few words before (a list goes on negating: "not AWS, GCP or Azure")."""
+        words = [w for w in _WORD.findall(clause[:start]) if w not in ("or", "and", "nor")][-NEGATION_WINDOW:]
         tail = " ".join(words)
         return any(n.search(tail) for n in self.book.negation)
 
     # -- synonyms
-    def _rule_hits(self, text: str) -> tuple[dict[str, list[tuple[int, str, str]]], set[int]]:
-        """Synonym hits per question, and the offsets of the clauses in which some synonym fired."""
+    def _rule_hits(self, text: str, rules: tuple[Rule, ...]) -> tuple[dict[str, list[tuple[int, str, str]]], dict[int, set[str]]]:
+        """Hits of synonyms (or hints) per question, and per clause offset the questions they spoke to."""
         hits: dict[str, list[tuple[int, str, str]]] = {}
-        spoken: set[int] = set()
+        spoken: dict[int, set[str]] = {}
         for offset, clause in clauses(text):
             found = []
-            for rule in self.book.rules:
+            for rule in rules:
                 for m in rule.regex.finditer(clause):
                     if m.end() == m.start() or self._negated_before(clause, m.start()):
                         continue
@@ -369,7 +389,7 @@ class Understander:
                 if training and rule.question in self.book.deployment_questions:
                     continue  # "we train on TPUs on Google Cloud": training is not deployment
                 hits.setdefault(rule.question, []).append((offset + a, rule.option, clause[a:b].strip()))
-                spoken.add(offset)
+                spoken.setdefault(offset, set()).add(rule.question)
         return hits, spoken
 
     def training_clause(self, clause: str) -> bool:
@@ -377,9 +397,10 @@ class Understander:
         b = self.book
         return bool(b.training and b.training.search(clause) and not (b.deploying and b.deploying.search(clause)))
 
-    def _split(self, qid: str, hits: list[tuple[int, str, str]]) -> tuple[str, ...] | None:
+    def _split(self, qid: str, hits: list[tuple[int, str, str]]) -> tuple[tuple[str, str], str | None] | None:
         """Options of one question named for different platforms ("Kotlin for Android, Swift for iOS"):
-        each is ruled out by the other's platform, so no one of them is the answer."""
+        each is ruled out by the other's platform, so no one of them is the answer; but a third option
+        named that fits both ("a C++ core shared by both apps") is."""
         said = list(dict.fromkeys(o for _, o, _ in sorted(hits)))
         if len(said) < 2:
             return None
@@ -394,17 +415,19 @@ class Understander:
                 only_a = {p for p in platforms[i] - platforms[j] if p[0] == "mobile_os"}
                 only_b = {p for p in platforms[j] - platforms[i] if p[0] == "mobile_os"}
                 if only_a and only_b:
-                    return (a, b)
+                    common = [c for k, c in enumerate(said) if k not in (i, j) and only_a | only_b <= platforms[k]]
+                    return (a, b), (common[0] if common else None)
         return None
 
     def _choose(self, qid: str, hits: list[tuple[int, str, str]]) -> tuple[str, str]:
         """The option named by the most different words ("BERT on the free-text of transactions" is
         about text); a tie goes to the first in the phrasebook's `prefer` order."""
         said = {o for _, o, _ in hits}
-        for combined, parts in self.book.combine.get(qid, {}).items():
-            if set(parts) <= said:
-                spans = [e for _, o, e in sorted(hits) if o in parts]
-                return combined, " + ".join(dict.fromkeys(spans))
+        for combined, sets in self.book.combine.get(qid, {}).items():
+            for parts in sets:
+                if set(parts) <= said:
+                    spans = [e for _, o, e in sorted(hits) if o in parts]
+                    return combined, " + ".join(dict.fromkeys(spans))
         words: dict[str, set[str]] = {}
         for _, o, e in hits:
             words.setdefault(o, set()).add(e.rstrip("s"))
@@ -414,9 +437,11 @@ class Understander:
         return ranked[0][1], ranked[0][2]
 
     # -- examples
-    def _example_matches(self, pieces: list[str], only: str | None = None, threshold: float | None = None):
+    def _example_matches(self, pieces: list[str], only: str | None = None, threshold: float | None = None,
+                         skip: list[set[str]] | None = None):
         """question id -> (similarity, option, clause): each clause goes to the question of its
-        nearest example (and to another question only if that one is nearly as near)."""
+        nearest example (and to another question only if that one is nearly as near). `skip`: per
+        clause, questions its hints already speak to (an example sharing the hint's word is no better)."""
         if not pieces:
             return {}
         sims = self.nearest.similarities(pieces)
@@ -431,7 +456,7 @@ class Understander:
                 if s < limit:
                     break
                 qid, oid = labels[j]
-                if only is not None and qid != only:
+                if (only is not None and qid != only) or (skip and qid in skip[i]):
                     continue
                 if clause_negated != self._example_negated[j]:
                     continue  # "not on phones" must not match "on phones", nor the reverse
@@ -461,12 +486,18 @@ class Understander:
         if not text.strip():
             return u
         norm = self.speller.fix(normalise(text))
-        hits, spoken = self._rule_hits(norm)
+        for mask in self.book.masks:  # blanked, so that offsets and clauses stay as they were
+            norm = mask.sub(lambda m: " " * len(m.group()), norm)
+        hits, spoken = self._rule_hits(norm, self.book.rules)
+        hinted, hinted_in = self._rule_hits(norm, self.book.hints)
         for qid, qhits in hits.items():
             split = self._split(qid, qhits)
             if split:
-                u.named[qid] = split
-                continue
+                pair, common = split
+                if common is None:
+                    u.named[qid] = pair
+                    continue
+                qhits = [h for h in qhits if h[1] == common]
             oid, span = self._choose(qid, qhits)
             u.answers[qid], u.evidence[qid], u.how[qid] = oid, span, "synonym"
             others = tuple(dict.fromkeys(o for _, o, _ in sorted(qhits) if o != oid))
@@ -474,8 +505,9 @@ class Understander:
                 u.named[qid] = (oid, *others)
         # examples only for the clauses no synonym explained (synonyms are the surer evidence)
         # (and only for clauses of two words or more: one word is too little to go by)
-        silent = [c.strip() for o, c in clauses(norm) if o not in spoken and len(_content(c).split()) >= 2]
-        for qid, (_, oid, clause) in self._example_matches(silent).items():
+        silent = [(c.strip(), hinted_in.get(o, set())) for o, c in clauses(norm)
+                  if o not in spoken and len(_content(c).split()) >= 2]
+        for qid, (_, oid, clause) in self._example_matches([c for c, _ in silent], skip=[h for _, h in silent]).items():
             if qid not in u.answers and qid not in u.named:
                 if self.training_clause(clause) and qid in self.book.deployment_questions:
                     continue
@@ -493,17 +525,38 @@ class Understander:
                     oid = loose[pending][1]
             if oid is not None:
                 u.answers[pending], u.evidence[pending], u.how[pending] = oid, evidence, "reply"
-        for (qid, oid), implied in self.book.implies.items():
-            if u.answers.get(qid) == oid:
-                for q2, o2 in implied.items():
-                    if q2 not in u.answers:
-                        u.answers[q2], u.evidence[q2], u.how[q2] = o2, u.evidence[qid], "implied"
-        if "mobile_os" in u.answers and u.answers.get("target") not in (None, "mobile"):
-            # "reviews from the app store" served from a Python service: the platform is not the target
-            u.answers.pop("mobile_os")
+        self._imply(u, u.answers)
+        # what the words only suggest, for the questions the message does not answer
+        for qid, qhits in hinted.items():
+            if qid not in u.answers and qid not in u.named:
+                oid, span = self._choose(qid, qhits)
+                u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "hint"
+        if pending in u.assumed:  # "on our backend", asked where the model runs, is the answer
+            u.answers[pending], u.how[pending] = u.assumed.pop(pending), "reply"
+            self._imply(u, u.answers)
+        self._imply(u, u.assumed)
+        if pending:  # a reply to a question asked only when the target is mobile does not tell the target anew
+            for q, values in self.questions.get(pending).ask_if.items():
+                for said in (u.answers, u.assumed):
+                    if said.get(q) in values:
+                        said.pop(q)
+        target = u.answers.get("target", u.assumed.get("target"))
+        for said in (u.answers, u.assumed):
+            if "mobile_os" in said and target not in (None, "mobile"):
+                # "reviews from the app store" served from a Python service: the platform is not the target
+                said.pop("mobile_os")
         order = {q: i for i, q in enumerate(self.questions.ids)}
         u.answers = dict(sorted(u.answers.items(), key=lambda kv: order[kv[0]]))
+        u.assumed = dict(sorted(u.assumed.items(), key=lambda kv: order[kv[0]]))
         return u
+
+    def _imply(self, u: Understanding, said: dict[str, str]) -> None:
+        """Answers that bring others with them (an iOS app runs on a phone), into the same dict."""
+        for (qid, oid), implied in self.book.implies.items():
+            if said.get(qid) == oid:
+                for q2, o2 in implied.items():
+                    if q2 not in u.answers and q2 not in u.assumed:
+                        said[q2], u.evidence[q2], u.how[q2] = o2, u.evidence[qid], "implied"
 
     # -- commands
     def command(self, text: str) -> tuple[str, dict[str, str]] | None:
@@ -548,9 +601,11 @@ def find_subject(text: str, subjects: dict, book: Phrasebook):
 def measure(path: str | Path, questions: QuestionSet | None = None, book: Phrasebook | None = None) -> dict:
     """Share of the expected (question, option) pairs of a phrasing set that are understood.
 
-    `wrong`: expected answers filled with another option. `extra`: answers filled that the item does
-    not expect (its text does not state them; each is a wrong fill too). `contradictions` is their
-    sum, and `per_100` that sum per 100 expected answers."""
+    An answer counts as filled whether the text states it or only suggests it (the chat then assumes
+    it aloud). `wrong`: expected answers filled with another option, either way. `extra`: answers
+    stated that the item does not expect (each is a wrong fill too). `contradictions` is their sum,
+    and `per_100` that sum per 100 expected answers. `assumed_extra`: answers assumed aloud that the
+    item does not expect, counted apart (`per_100_all` counts them as contradictions as well)."""
     import yaml
 
     from advisor.questions import load as load_questions
@@ -566,29 +621,39 @@ def measure(path: str | Path, questions: QuestionSet | None = None, book: Phrase
         raise BadInput(f"{p.name}: expected a mapping with a 'phrasings' list")
     questions = questions or load_questions()
     u = Understander(questions, book or load_phrasebook())
-    total = right = wrong = extra = 0
+    total = right = wrong = extra = assumed_right = assumed_extra = 0
     misses: list[dict] = []
     extras: list[dict] = []
     batches: dict[str, dict] = {}
     for item in data["phrasings"]:
         expect = {str(k): str(v) for k, v in (item.get("expect") or {}).items()}
-        got = u.understand(str(item["text"]), pending=item.get("pending")).answers
+        r = u.understand(str(item["text"]), pending=item.get("pending"))
+        got = {**r.assumed, **r.answers}
         batch = batches.setdefault(str(item.get("batch", 1)), {"answers": 0, "understood": 0})
         total += len(expect)
         batch["answers"] += len(expect)
         for q, o in expect.items():
             if got.get(q) == o:
                 right += 1
+                assumed_right += q in r.assumed
                 batch["understood"] += 1
             else:
                 wrong += q in got
                 misses.append({"text": item["text"], "question": q, "expected": o, "got": got.get(q)})
         for q in sorted(set(got) - set(expect)):  # an answer the text does not state: a contradiction too
-            extra += 1
-            extras.append({"text": item["text"], "question": q, "got": got[q]})
+            assumed = q in r.assumed
+            extra += not assumed
+            assumed_extra += assumed
+            extras.append({"text": item["text"], "question": q, "got": got[q], "assumed": assumed})
     for b in batches.values():
         b["share"] = b["understood"] / b["answers"] if b["answers"] else 0.0
+
+    def per_100(n: int) -> float:
+        return 100 * n / total if total else 0.0
+
     return {"phrasings": len(data["phrasings"]), "answers": total, "understood": right,
             "share": right / total if total else 0.0, "wrong": wrong, "extra": extra,
-            "contradictions": wrong + extra, "per_100": 100 * (wrong + extra) / total if total else 0.0,
+            "contradictions": wrong + extra, "per_100": per_100(wrong + extra),
+            "assumed_right": assumed_right, "assumed_extra": assumed_extra,
+            "per_100_all": per_100(wrong + extra + assumed_extra),
             "misses": misses, "extras": extras, "batches": batches}

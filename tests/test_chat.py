@@ -27,7 +27,9 @@ def understander():
 
 
 def understood(u, text, pending=None):
-    return u.understand(text, pending=pending).answers
+    """What the chat takes from a message: what it states and what its words suggest."""
+    r = u.understand(text, pending=pending)
+    return {**r.assumed, **r.answers}
 
 
 # ---------------------------------------------------------------- the held-out measure
@@ -468,8 +470,22 @@ def test_the_measure_counts_fills_the_item_does_not_expect(tmp_path):
     f.write_text(yaml.safe_dump({"phrasings": [{"text": "a startup on AWS", "expect": {"cloud": "aws"}}]}))
     r = measure(f)
     assert r["understood"] == 1 and r["extra"] == 1
-    assert r["extras"] == [{"text": "a startup on AWS", "question": "sector", "got": "industry"}]
+    assert r["extras"] == [{"text": "a startup on AWS", "question": "sector", "got": "industry", "assumed": False}]
     assert r["contradictions"] == 1 and r["per_100"] == 100.0
+
+
+def test_the_measure_counts_answers_assumed_from_hints_apart(tmp_path):
+    """'our backend' suggests a server without saying it: right when expected, counted apart when not,
+    and a contradiction when the item expects another option."""
+    f = tmp_path / "set.yaml"
+    f.write_text(yaml.safe_dump({"phrasings": [
+        {"text": "our backend is written in Go", "expect": {"language": "go", "target": "server"}},
+        {"text": "our backend is written in Go", "expect": {"language": "go"}},
+        {"text": "our backend is written in Go", "expect": {"language": "go", "target": "mobile"}}]}))
+    r = measure(f)
+    assert (r["understood"], r["assumed_right"], r["wrong"], r["extra"], r["assumed_extra"]) == (4, 1, 1, 0, 1)
+    assert r["answers"] == 5 and r["contradictions"] == 1 and r["per_100"] == 20.0
+    assert r["per_100_all"] == 40.0
 
 
 def test_an_unstated_sector_is_assumed_and_said(real):
@@ -536,7 +552,11 @@ def test_a_mac_app_is_a_desktop_app(real):
     assert s.state()["answers"]["target"] == "desktop" and s.state()["answers"]["language"] == "swift"
 
 
-@pytest.mark.parametrize("path", [HELDOUT, HELDOUT_2026], ids=["old", "2026"])
+BLIND_B = Path(__file__).parent / "data" / "chat_blind_2026b.yaml"
+BLIND_C = Path(__file__).parent / "data" / "chat_blind_2026c.yaml"
+
+
+@pytest.mark.parametrize("path", [HELDOUT, HELDOUT_2026, BLIND_B, BLIND_C], ids=["old", "2026", "blind-b", "blind-c"])
 def test_the_chat_and_advisor_recommend_agree_on_every_heldout_item(real, cli, monkeypatch, path):
     """Each held-out first message, then "skip" until the chat recommends: the answers it used give
     the same pair through `advisor recommend`."""
@@ -557,3 +577,46 @@ def test_the_chat_and_advisor_recommend_agree_on_every_heldout_item(real, cli, m
         assert rec["answers"] == {**st["answers"], **st["assumed"]}, item["text"]
         for side in ("prototype", "deployment"):
             assert (rec[side] or {}).get("id") == (st[side] or {}).get("id"), (item["text"], side)
+
+
+# ---------------------------------------------------------------- what words only suggest
+
+def test_a_suggested_answer_is_assumed_aloud_and_can_be_corrected(real):
+    s = real()
+    text = say(s, "our backend services are Java Spring Boot, we score card transactions for fraud")
+    assert "Understood: language=java" in text
+    assert "Assuming from your words: target=server (" in text and "say otherwise" in text
+    st = s.state()
+    assert st["ready"] and st["answers"]["target"] == "server" and st["assumed_by_chat"]["target"] == "server"
+    say(s, "no, the model runs on the phones, android only")
+    st = s.state()
+    assert st["answers"]["target"] == "mobile" and "target" not in st["assumed_by_chat"]
+
+
+def test_an_assumption_that_cannot_hold_gives_way_to_what_the_person_says(real):
+    s = real()
+    say(s, "a startup, our GPU boxes run everything, python")
+    assert s.state()["assumed_by_chat"]["hardware"] == "nvidia_gpu"
+    text = say(s, "it has to run in an android app written in kotlin")
+    assert "My assumption hardware=nvidia_gpu cannot hold with target=mobile" in text
+    assert text.count("My assumption hardware=nvidia_gpu") == 1
+    st = s.state()
+    assert st["answers"]["hardware"] != "nvidia_gpu" and st["ready"], st
+    assert st["deployment"] is not None
+
+
+def test_a_suggestion_never_overrides_what_the_person_said(real):
+    s = real()
+    say(s, "we are a startup and the model runs on iPhones, the app is Swift")
+    text = say(s, "our backend is in Go by the way")
+    st = s.state()
+    assert st["answers"]["target"] == "mobile" and "target=server" not in text
+
+
+def test_one_message_is_one_step_of_undo(real):
+    s = real()
+    say(s, "a startup, our GPU boxes run everything, python")
+    before = dict(s.state()["answers"])
+    say(s, "it has to run in an android app written in kotlin")  # answers, and an assumption given way
+    say(s, "undo")
+    assert s.state()["answers"] == before

@@ -18,7 +18,9 @@ def u():
 
 
 def answers(u, text, pending=None):
-    return u.understand(text, pending=pending).answers
+    """What the chat takes from a message: the answers it states and those it only suggests."""
+    r = u.understand(text, pending=pending)
+    return {**r.assumed, **r.answers}
 
 
 # ---------------------------------------------------------------- messages
@@ -98,11 +100,37 @@ def test_a_short_reply_answers_the_pending_question(u, text, pending, expected):
     assert answers(u, text, pending=pending) == expected
 
 
-def test_a_numbered_reply_to_mobile_os_brings_the_mobile_target(u):
+def test_a_numbered_reply_to_mobile_os_answers_only_that(u):
+    """mobile_os is asked only when the target is mobile: the reply does not tell the target anew."""
     got = u.understand("2", pending="mobile_os")
-    assert got.answers == {"target": "mobile", "mobile_os": "ios"}
-    assert got.how == {"mobile_os": "reply", "target": "implied"}
-    assert got.evidence == {"mobile_os": "2", "target": "2"}
+    assert got.answers == {"mobile_os": "ios"} and got.assumed == {}
+    assert got.how["mobile_os"] == "reply" and got.evidence["mobile_os"] == "2"
+    assert u.understand("android", pending="mobile_os").answers == {"mobile_os": "android"}
+    assert u.understand("an android app").answers == {"target": "mobile", "mobile_os": "android"}
+
+
+@pytest.mark.parametrize("text, said, assumed", [
+    ("our backend is written in Go", {"language": "go"}, {"target": "server"}),
+    ("we have GPU boxes", {}, {"hardware": "nvidia_gpu", "target": "server"}),
+    ("we have NVIDIA GPU boxes", {"hardware": "nvidia_gpu"}, {"target": "server"}),
+    ("for our product", {}, {"sector": "industry"}),
+    ("our research team", {}, {"sector": "academia"}),
+    ("it runs on my laptop", {}, {"target": "desktop"}),
+    ("I prototype on my laptop", {}, {}),  # a training clause says nothing of where the model runs
+    # what the message states wins over what its words suggest
+    ("our backend is in Go but the model runs on the phone", {"language": "go", "target": "mobile"}, {}),
+    ("a research project for my PhD", {"sector": "academia"}, {}),
+    ("the model is served from our servers", {"target": "server"}, {}),
+])
+def test_words_that_only_suggest_an_answer_are_assumptions(u, text, said, assumed):
+    r = u.understand(text)
+    assert r.answers == said and r.assumed == assumed
+    assert all(r.how[q] == "hint" for q in r.assumed)
+
+
+def test_a_hint_is_the_answer_to_the_question_just_asked(u):
+    r = u.understand("on our backend", pending="target")
+    assert r.answers == {"target": "server"} and r.assumed == {}
 
 
 def test_a_reply_needs_its_question(u):
@@ -251,3 +279,34 @@ def test_two_languages_for_two_platforms_are_not_one_answer(u):
 def test_a_misspelling_is_not_made_from_an_ordinary_word(u):
     assert "sector" not in answers(u, "throughput matters a lot")  # not "masters"
     assert "task" not in answers(u, "closed-eye shots")  # not "shouts"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # words that are not what they seem
+    ("we ship a docker image with a named-entity recognition service", {"task": "nlp"}),
+    ("transcribe phone calls in our own datacenter", {"task": "speech", "cloud": "none"}),
+    ("a government agency with lots of edge cases in the emails", {"sector": "industry", "task": "nlp"}),
+    ("I'm a senior embedded engineer, the model runs on a Cortex-M4", {"target": "microcontroller"}),
+    ("need a swift answer: our Go backend should run a small BERT", {"language": "go", "task": "nlp"}),
+    ("detecting rust on pipeline photos, the service is in Go", {"task": "vision", "language": "go"}),
+    ("our team all have PhDs in ML, a medtech company", {"sector": "industry", "experience": "expert"}),
+    ("the Amazon rainforest from satellite imagery, on Google Cloud", {"task": "vision", "cloud": "gcp"}),
+    # a negation goes on over a list, also inside brackets
+    ("a European provider (not AWS, GCP or Azure)", {}),
+    # a third language that fits both apps is the answer
+    ("our Android (Kotlin) and iOS (Swift) apps share one C++ core library for inference",
+     {"target": "mobile", "mobile_os": "both", "language": "cpp"}),
+    # an LLM or a generative model beside what it works on
+    ("an llm-powered summariser for support tickets", {"task": "llm"}),
+    ("generate short product videos from a photo", {"task": "generative"}),
+    ("text to speech voices for audiobooks", {"task": "generative"}),
+    # a framework says its language only until the language is named
+    ("Spring Boot written in Kotlin", {"language": "kotlin"}),
+    ("a Tauri app (Rust backend, Svelte UI)", {"language": "rust"}),
+    ("a Tauri app", {"language": "rust"}),
+])
+def test_words_in_their_context(u, text, expected):
+    got = answers(u, text)
+    assert {k: got.get(k) for k in expected} == expected, got
+    if not expected:
+        assert "cloud" not in got, got
