@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def clean(text: str, limit: int = LIMIT) -> tuple[str, bool]:
 def normalise(text: str) -> str:
     """Lower case, plain apostrophes, programming-language names made into words."""
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    t = re.sub(r"(?<!\w)c\+\+(?!\w)", " cplusplus ", t)
+    t = re.sub(r"(?<!\w)c\+\+(?:\d\d)?(?!\w)", " cplusplus ", t)  # also C++17, C++20
     t = re.sub(r"(?<!\w)c#(?!\w)", " csharp ", t)
     t = re.sub(r"(?<![\w.])\.net(?!\w)", " dotnet ", t)
     t = re.sub(r"(?<=[a-z])\+(?=[a-z])", " + ", t)  # "android+ios" is two words
@@ -130,6 +131,9 @@ class Phrasebook:
     places: tuple[tuple[str, str, str], ...] = ()  # (question, option, how the chat names that place)
     hints: tuple[Rule, ...] = ()  # words that suggest an answer without stating it: assumed, said aloud
     masks: tuple[re.Pattern, ...] = ()  # words that are not what they seem ("docker image"), blanked first
+    placing: re.Pattern | None = None  # words before a place that say the model runs there ("runs on")
+    placed_questions: tuple[str, ...] = ()  # where a placed answer outranks the others named
+    hedges: tuple[re.Pattern, ...] = ()  # words that make an answer tentative ("maybe Android next year")
 
 
 def _fail(path: Path, where: str, message: str) -> BadInput:
@@ -220,9 +224,6 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
     training = regex("stages.training", stages["training"]) if stages.get("training") else None
     deploying = regex("stages.deploying", stages["deploying"]) if stages.get("deploying") else None
     deployment_questions = tuple(str(q) for q in stages.get("deployment_questions") or [])
-    for q in deployment_questions:
-        if q not in questions.ids:
-            raise _fail(path, "stages.deployment_questions", f"unknown question '{q}'")
     assume = {}
     for qid, spec in mapping("assume").items():
         if str(qid) not in questions.ids or not isinstance(spec, dict):
@@ -235,9 +236,15 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
         qid, _, oid = str(key).partition("=")
         places.append((*option_of(f"places.{key}", qid, oid), str(words)))
     masks = tuple(regex("masks", _phrase_regex(str(m))) for m in data.get("masks") or [])
+    placing = regex("stages.placing", stages["placing"]) if stages.get("placing") else None
+    placed_questions = tuple(str(q) for q in stages.get("placed_questions") or [])
+    hedges = tuple(regex("hedges", rf"(?<![\w']){re.escape(normalise(str(w)))}(?![\w'])") for w in data.get("hedges") or [])
+    for q in (*deployment_questions, *placed_questions):
+        if q not in questions.ids:
+            raise _fail(path, "stages", f"unknown question '{q}'")
     return Phrasebook(str(path), threshold, needed, negation, tuple(examples), rules, implies, prefer,
                       combine, names, commands, replies, ignore, spelling, training, deploying,
-                      deployment_questions, assume, tuple(places), hints, masks)
+                      deployment_questions, assume, tuple(places), hints, masks, placing, placed_questions, hedges)
 
 
 @lru_cache(maxsize=4)
@@ -257,6 +264,15 @@ def load_phrasebook(path: str | None = None, questions_path: str | None = None) 
 
 
 # ---------------------------------------------------------------- understanding
+
+
+class Hit(NamedTuple):
+    """Where a word of the phrasebook was found in a message, and how it was said."""
+    pos: int
+    option: str
+    span: str
+    placed: bool = False  # "runs on a Raspberry Pi": said as where the model runs
+    hedged: bool = False  # "maybe Android next year": said as a possibility
 
 
 @dataclass
@@ -332,7 +348,9 @@ class Speller:
             from rapidfuzz.distance import OSA
 
             limit = 2 if len(word) >= 7 else 1
-            candidates = [w for w in self.by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= limit]
+            # not an inflection of a target ("generated" is not a misspelt "generate")
+            candidates = [w for w in self.by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= limit
+                          and not word.startswith(w) and not w.startswith(word)]
             found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
             if found is not None:
                 fixed = found[0]
@@ -368,15 +386,20 @@ class Understander:
         return any(n.search(tail) for n in self.book.negation)
 
     # -- synonyms
-    def _rule_hits(self, text: str, rules: tuple[Rule, ...]) -> tuple[dict[str, list[tuple[int, str, str]]], dict[int, set[str]]]:
-        """Hits of synonyms (or hints) per question, and per clause offset the questions they spoke to."""
-        hits: dict[str, list[tuple[int, str, str]]] = {}
+    def _rule_hits(self, text: str, rules: tuple[Rule, ...]):
+        """Hits per question, per clause offset the questions they spoke to, and the (question,
+        option) pairs the message negates outright ("not an LLM", "not on the phone")."""
+        hits: dict[str, list[Hit]] = {}
         spoken: dict[int, set[str]] = {}
+        negated: set[tuple[str, str]] = set()
         for offset, clause in clauses(text):
             found = []
             for rule in rules:
                 for m in rule.regex.finditer(clause):
-                    if m.end() == m.start() or self._negated_before(clause, m.start()):
+                    if m.end() == m.start():
+                        continue
+                    if self._negated_before(clause, m.start()):
+                        negated.add((rule.question, rule.option))
                         continue
                     found.append((m.start(), m.end(), rule))
             # a longer name hides the shorter ones inside it ("visual wake words" is not about speech,
@@ -388,20 +411,34 @@ class Understander:
             for a, b, rule in found:
                 if training and rule.question in self.book.deployment_questions:
                     continue  # "we train on TPUs on Google Cloud": training is not deployment
-                hits.setdefault(rule.question, []).append((offset + a, rule.option, clause[a:b].strip()))
+                placed = self._placed(clause, a)
+                if placed and self._negated_anywhere(" ".join(_WORD.findall(clause[:a])[-7:])):
+                    negated.add((rule.question, rule.option))  # "nothing goes to a server", "does not run on the phone"
+                    continue
+                hit = Hit(offset + a, rule.option, clause[a:b].strip(), placed, self._hedged(clause, a, b))
+                hits.setdefault(rule.question, []).append(hit)
                 spoken.setdefault(offset, set()).add(rule.question)
-        return hits, spoken
+        return hits, spoken, negated
+
+    def _placed(self, clause: str, start: int) -> bool:
+        """Said as where the model runs: "runs on", "inference happens on", "deployed to" just before."""
+        placing = self.book.placing
+        return bool(placing and placing.search(" ".join(clause[:start].split()[-8:]) + " "))
+
+    def _hedged(self, clause: str, start: int, end: int) -> bool:
+        near = " ".join(_WORD.findall(clause[:start])[-3:] + ["|"] + _WORD.findall(clause[end:])[:3])
+        return any(h.search(near) for h in self.book.hedges)
 
     def training_clause(self, clause: str) -> bool:
         """A clause about training or prototyping that says nothing of running the model."""
         b = self.book
         return bool(b.training and b.training.search(clause) and not (b.deploying and b.deploying.search(clause)))
 
-    def _split(self, qid: str, hits: list[tuple[int, str, str]]) -> tuple[tuple[str, str], str | None] | None:
+    def _split(self, qid: str, hits: list[Hit]) -> tuple[tuple[str, str], str | None] | None:
         """Options of one question named for different platforms ("Kotlin for Android, Swift for iOS"):
         each is ruled out by the other's platform, so no one of them is the answer; but a third option
         named that fits both ("a C++ core shared by both apps") is."""
-        said = list(dict.fromkeys(o for _, o, _ in sorted(hits)))
+        said = list(dict.fromkeys(h.option for h in sorted(hits)))
         if len(said) < 2:
             return None
         platforms = []
@@ -419,22 +456,33 @@ class Understander:
                     return (a, b), (common[0] if common else None)
         return None
 
-    def _choose(self, qid: str, hits: list[tuple[int, str, str]]) -> tuple[str, str]:
+    def _choose(self, qid: str, hits: list[Hit]) -> tuple[str, str]:
         """The option named by the most different words ("BERT on the free-text of transactions" is
         about text); a tie goes to the first in the phrasebook's `prefer` order."""
-        said = {o for _, o, _ in hits}
+        said = {h.option for h in hits}
         for combined, sets in self.book.combine.get(qid, {}).items():
             for parts in sets:
                 if set(parts) <= said:
-                    spans = [e for _, o, e in sorted(hits) if o in parts]
+                    spans = [h.span for h in sorted(hits) if h.option in parts]
                     return combined, " + ".join(dict.fromkeys(spans))
         words: dict[str, set[str]] = {}
-        for _, o, e in hits:
-            words.setdefault(o, set()).add(e.rstrip("s"))
+        for h in hits:
+            words.setdefault(h.option, set()).add(h.span.rstrip("s"))
         order = self.book.prefer.get(qid, ())
-        ranked = sorted(hits, key=lambda h: (-len(words[h[1]]), order.index(h[1]) if h[1] in order else len(order),
-                                             -h[0]))
-        return ranked[0][1], ranked[0][2]
+        ranked = sorted(hits, key=lambda h: (-len(words[h.option]),
+                                             order.index(h.option) if h.option in order else len(order), -h.pos))
+        return ranked[0].option, ranked[0].span
+
+    def _weigh(self, qid: str, hits: list[Hit], negated: set[tuple[str, str]]) -> list[Hit]:
+        """The hits that count: not an option the message negates outright ("not an LLM, just ..."),
+        not a possibility beside a certainty ("iPhone only for now, maybe Android next year"), and
+        where the model is said to run beats what is merely named ("the dev box has an RTX 3080, but
+        the model runs on a Raspberry Pi")."""
+        hits = [h for h in hits if (qid, h.option) not in negated]
+        hits = [h for h in hits if not h.hedged] or hits
+        if qid in self.book.placed_questions:
+            hits = [h for h in hits if h.placed] or hits
+        return hits
 
     # -- examples
     def _example_matches(self, pieces: list[str], only: str | None = None, threshold: float | None = None,
@@ -488,8 +536,16 @@ class Understander:
         norm = self.speller.fix(normalise(text))
         for mask in self.book.masks:  # blanked, so that offsets and clauses stay as they were
             norm = mask.sub(lambda m: " " * len(m.group()), norm)
-        hits, spoken = self._rule_hits(norm, self.book.rules)
-        hinted, hinted_in = self._rule_hits(norm, self.book.hints)
+        hits, spoken, negated = self._rule_hits(norm, self.book.rules)
+        hinted, hinted_in, negated_hints = self._rule_hits(norm, self.book.hints)
+        negated |= negated_hints
+        for qid, qhits in list(hinted.items()):  # "runs on our backend" says where it runs
+            placed = [h for h in qhits if h.placed and qid == "target"]
+            if placed:
+                hits.setdefault(qid, []).extend(placed)
+                hinted[qid] = [h for h in qhits if h not in placed]
+        hits = {q: kept for q, h in hits.items() if (kept := self._weigh(q, h, negated))}
+        hinted = {q: kept for q, h in hinted.items() if (kept := self._weigh(q, h, negated))}
         for qid, qhits in hits.items():
             split = self._split(qid, qhits)
             if split:
@@ -497,10 +553,10 @@ class Understander:
                 if common is None:
                     u.named[qid] = pair
                     continue
-                qhits = [h for h in qhits if h[1] == common]
+                qhits = [h for h in qhits if h.option == common]
             oid, span = self._choose(qid, qhits)
             u.answers[qid], u.evidence[qid], u.how[qid] = oid, span, "synonym"
-            others = tuple(dict.fromkeys(o for _, o, _ in sorted(qhits) if o != oid))
+            others = tuple(dict.fromkeys(h.option for h in sorted(qhits) if h.option != oid))
             if others:
                 u.named[qid] = (oid, *others)
         # examples only for the clauses no synonym explained (synonyms are the surer evidence)

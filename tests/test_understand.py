@@ -115,7 +115,8 @@ def test_a_numbered_reply_to_mobile_os_answers_only_that(u):
     ("we have NVIDIA GPU boxes", {"hardware": "nvidia_gpu"}, {"target": "server"}),
     ("for our product", {}, {"sector": "industry"}),
     ("our research team", {}, {"sector": "academia"}),
-    ("it runs on my laptop", {}, {"target": "desktop"}),
+    ("my laptop has an RTX 4070", {"hardware": "nvidia_gpu"}, {"target": "desktop"}),
+    ("it runs on my laptop", {"target": "desktop"}, {}),  # said as where it runs: a statement
     ("I prototype on my laptop", {}, {}),  # a training clause says nothing of where the model runs
     # what the message states wins over what its words suggest
     ("our backend is in Go but the model runs on the phone", {"language": "go", "target": "mobile"}, {}),
@@ -310,3 +311,26 @@ def test_words_in_their_context(u, text, expected):
     assert {k: got.get(k) for k in expected} == expected, got
     if not expected:
         assert "cloud" not in got, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # where the model is said to run outranks a machine merely named
+    ("dev box is a windows pc w/ rtx 3080, but the model runs on raspberry pi 5 units", {"target": "embedded", "hardware": "arm"}),
+    ("the drone only records, analysis happens later on our on-prem GPU server", {"target": "server"}),
+    # an option negated outright is out, wherever else it is named
+    ("the speech-to-text does NOT run on the phone, it runs on the server. Phones just upload the audio",
+     {"target": "server", "task": "speech"}),
+    ("an iPhone app that transcribes memos offline, nothing goes to a server", {"target": "mobile", "mobile_os": "ios"}),
+    ("routing support tickets for our chatbot backend. Not an LLM, a small BERT", {"task": "nlp"}),
+    # a possibility counts only when nothing certain is said
+    ("iphone only for now, android maybe next year", {"mobile_os": "ios"}),
+    ("we might put it on phones later", {"target": "mobile"}),
+    # an inflection is not a typo
+    ("users upload a selfie and get a cartoon version generated", {"task": "generative"}),
+    # C++17 is C++; b/c is not C
+    ("C++17 firmware on an STM32H7", {"language": "cpp", "target": "microcontroller"}),
+    ("svc in python b/c the team knows it", {"language": "python"}),
+])
+def test_how_a_thing_is_said(u, text, expected):
+    got = answers(u, text)
+    assert {k: got.get(k) for k in expected} == expected, got
