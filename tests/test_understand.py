@@ -305,15 +305,6 @@ def test_a_misspelling_is_not_made_from_an_ordinary_word(u):
     ("Spring Boot written in Kotlin", {"language": "kotlin"}),
     ("a Tauri app (Rust backend, Svelte UI)", {"language": "rust"}),
     ("a Tauri app", {"language": "rust"}),
-])
-def test_words_in_their_context(u, text, expected):
-    got = answers(u, text)
-    assert {k: got.get(k) for k in expected} == expected, got
-    if not expected:
-        assert "cloud" not in got, got
-
-
-@pytest.mark.parametrize("text, expected", [
     # where the model is said to run outranks a machine merely named
     ("dev box is a windows pc w/ rtx 3080, but the model runs on raspberry pi 5 units", {"target": "embedded", "hardware": "arm"}),
     ("the drone only records, analysis happens later on our on-prem GPU server", {"target": "server"}),
@@ -331,6 +322,8 @@ def test_words_in_their_context(u, text, expected):
     ("C++17 firmware on an STM32H7", {"language": "cpp", "target": "microcontroller"}),
     ("svc in python b/c the team knows it", {"language": "python"}),
 ])
-def test_how_a_thing_is_said(u, text, expected):
+def test_words_in_their_context(u, text, expected):
     got = answers(u, text)
     assert {k: got.get(k) for k in expected} == expected, got
+    if not expected:
+        assert "cloud" not in got, got
