@@ -134,6 +134,8 @@ class Phrasebook:
     placing: re.Pattern | None = None  # words before a place that say the model runs there ("runs on")
     placed_questions: tuple[str, ...] = ()  # where a placed answer outranks the others named
     hedges: tuple[re.Pattern, ...] = ()  # words that make an answer tentative ("maybe Android next year")
+    negation_after: re.Pattern | None = None  # words after an answer that negate it ("iOS not needed")
+    correction: re.Pattern | None = None  # "sorry, correction", "wait, no": what follows replaces what came before
 
 
 def _fail(path: Path, where: str, message: str) -> BadInput:
@@ -242,9 +244,12 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
     for q in (*deployment_questions, *placed_questions):
         if q not in questions.ids:
             raise _fail(path, "stages", f"unknown question '{q}'")
+    negation_after = regex("negation_after", data["negation_after"]) if data.get("negation_after") else None
+    correction = regex("correction", data["correction"]) if data.get("correction") else None
     return Phrasebook(str(path), threshold, needed, negation, tuple(examples), rules, implies, prefer,
                       combine, names, commands, replies, ignore, spelling, training, deploying,
-                      deployment_questions, assume, tuple(places), hints, masks, placing, placed_questions, hedges)
+                      deployment_questions, assume, tuple(places), hints, masks, placing, placed_questions, hedges,
+                      negation_after, correction)
 
 
 @lru_cache(maxsize=4)
@@ -350,7 +355,7 @@ class Speller:
             limit = 2 if len(word) >= 7 else 1
             # not an inflection of a target ("generated" is not a misspelt "generate")
             candidates = [w for w in self.by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= limit
-                          and not word.startswith(w) and not w.startswith(word)]
+                          and not any(word == w + end or w == word + end for end in ("s", "es", "d", "ed", "ing"))]
             found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
             if found is not None:
                 fixed = found[0]
@@ -398,7 +403,7 @@ class Understander:
                 for m in rule.regex.finditer(clause):
                     if m.end() == m.start():
                         continue
-                    if self._negated_before(clause, m.start()):
+                    if self._negated_before(clause, m.start()) or self._negated_after(clause, m.end()):
                         negated.add((rule.question, rule.option))
                         continue
                     found.append((m.start(), m.end(), rule))
@@ -424,6 +429,10 @@ class Understander:
         """Said as where the model runs: "runs on", "inference happens on", "deployed to" just before."""
         placing = self.book.placing
         return bool(placing and placing.search(" ".join(clause[:start].split()[-8:]) + " "))
+
+    def _negated_after(self, clause: str, end: int) -> bool:
+        after = self.book.negation_after
+        return bool(after and after.match(clause[end:]))
 
     def _hedged(self, clause: str, start: int, end: int) -> bool:
         near = " ".join(_WORD.findall(clause[:start])[-3:] + ["|"] + _WORD.findall(clause[end:])[:3])
@@ -473,12 +482,13 @@ class Understander:
                                              order.index(h.option) if h.option in order else len(order), -h.pos))
         return ranked[0].option, ranked[0].span
 
-    def _weigh(self, qid: str, hits: list[Hit], negated: set[tuple[str, str]]) -> list[Hit]:
+    def _weigh(self, qid: str, hits: list[Hit], negated: set[tuple[str, str]], corrected_at: int = -1) -> list[Hit]:
         """The hits that count: not an option the message negates outright ("not an LLM, just ..."),
         not a possibility beside a certainty ("iPhone only for now, maybe Android next year"), and
         where the model is said to run beats what is merely named ("the dev box has an RTX 3080, but
         the model runs on a Raspberry Pi")."""
         hits = [h for h in hits if (qid, h.option) not in negated]
+        hits = [h for h in hits if h.pos > corrected_at] or hits  # "We're on AWS - sorry, correction, Azure"
         hits = [h for h in hits if not h.hedged] or hits
         if qid in self.book.placed_questions:
             hits = [h for h in hits if h.placed] or hits
@@ -534,8 +544,9 @@ class Understander:
         if not text.strip():
             return u
         norm = self.speller.fix(normalise(text))
-        for mask in self.book.masks:  # blanked, so that offsets and clauses stay as they were
-            norm = mask.sub(lambda m: " " * len(m.group()), norm)
+        for mask in self.book.masks:  # blanked: "generated pixel-art sprites" -> "generated sprites"
+            norm = mask.sub(" ", norm)
+        norm = re.sub(r" {2,}", " ", norm)
         hits, spoken, negated = self._rule_hits(norm, self.book.rules)
         hinted, hinted_in, negated_hints = self._rule_hits(norm, self.book.hints)
         negated |= negated_hints
@@ -544,8 +555,10 @@ class Understander:
             if placed:
                 hits.setdefault(qid, []).extend(placed)
                 hinted[qid] = [h for h in qhits if h not in placed]
-        hits = {q: kept for q, h in hits.items() if (kept := self._weigh(q, h, negated))}
-        hinted = {q: kept for q, h in hinted.items() if (kept := self._weigh(q, h, negated))}
+        m = self.book.correction.search(norm) if self.book.correction else None
+        at = m.end() if m else -1
+        hits = {q: kept for q, h in hits.items() if (kept := self._weigh(q, h, negated, at))}
+        hinted = {q: kept for q, h in hinted.items() if (kept := self._weigh(q, h, negated, at))}
         for qid, qhits in hits.items():
             split = self._split(qid, qhits)
             if split:

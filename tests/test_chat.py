@@ -44,6 +44,8 @@ def test_heldout_phrasings_are_understood():
     assert r["phrasings"] >= 60
     assert r["share"] >= 0.9, r["misses"]
     assert r["wrong"] <= 0.02 * r["answers"], [m for m in r["misses"] if m["got"]]
+    # no worse than when issue 14 was filed: 19 fills the items do not expect, assumed ones counted too
+    assert r["extra"] + r["assumed_extra"] <= 19, r["extras"]
 
 
 def test_heldout_phrasings_are_not_copies_of_the_training_phrasings():
@@ -462,7 +464,19 @@ def test_the_fresh_heldout_set_is_understood():
     assert r["phrasings"] >= 80
     assert r["share"] >= 0.92, r["misses"]
     assert r["wrong"] <= 0.01 * r["answers"], [m for m in r["misses"] if m["got"]]
-    assert r["contradictions"] <= 0.02 * r["answers"], r["extras"]
+    assert r["per_100"] <= 1.0, r["extras"]
+    assert r["per_100_all"] <= 2.5, r["extras"]
+
+
+@pytest.mark.parametrize("name", ["chat_blind_2026b.yaml", "chat_blind_2026c.yaml", "chat_blind_2026d.yaml"])
+def test_the_blind_sets_do_not_slip(name):
+    """Sets written blind, then read after their one blind measurement (README): a floor under each,
+    a little below what was measured at the end of issue 14."""
+    r = measure(Path(__file__).parent / "data" / name)
+    print(f"\nchat understanding ({name}): {r['share']:.1%} of {r['answers']} answers; "
+          f"{r['per_100']:.1f} contradictions per 100 ({r['per_100_all']:.1f} with assumptions)")
+    assert r["share"] >= 0.92, r["misses"]
+    assert r["per_100"] <= 4.0, [m for m in r["misses"] if m["got"]] + r["extras"]
 
 
 def test_the_measure_counts_fills_the_item_does_not_expect(tmp_path):
@@ -554,9 +568,11 @@ def test_a_mac_app_is_a_desktop_app(real):
 
 BLIND_B = Path(__file__).parent / "data" / "chat_blind_2026b.yaml"
 BLIND_C = Path(__file__).parent / "data" / "chat_blind_2026c.yaml"
+BLIND_D = Path(__file__).parent / "data" / "chat_blind_2026d.yaml"
 
 
-@pytest.mark.parametrize("path", [HELDOUT, HELDOUT_2026, BLIND_B, BLIND_C], ids=["old", "2026", "blind-b", "blind-c"])
+@pytest.mark.parametrize("path", [HELDOUT, HELDOUT_2026, BLIND_B, BLIND_C, BLIND_D],
+                         ids=["old", "2026", "blind-b", "blind-c", "blind-d"])
 def test_the_chat_and_advisor_recommend_agree_on_every_heldout_item(real, cli, monkeypatch, path):
     """Each held-out first message, then "skip" until the chat recommends: the answers it used give
     the same pair through `advisor recommend`."""

@@ -316,6 +316,14 @@ def test_a_misspelling_is_not_made_from_an_ordinary_word(u):
     # a possibility counts only when nothing certain is said
     ("iphone only for now, android maybe next year", {"mobile_os": "ios"}),
     ("we might put it on phones later", {"target": "mobile"}),
+    # a correction replaces what came before it; an answer negated after it is out
+    ("We're on AWS - sorry, correction, we moved everything to Azure last quarter", {"cloud": "azure"}),
+    ("It's for iOS - wait, no, Android first and only Android this year", {"mobile_os": "android"}),
+    ("Android app for our drivers, iOS not needed", {"mobile_os": "android"}),
+    # a sensor stream is not a table; a table of it is
+    ("flag unusual HVAC sensor time series", {"task": "other"}),
+    ("demand forecasting from time series in our sales tables", {"task": "tabular"}),
+    ("procedurally generated pixel-art sprites, runs on the player's machine", {"task": "generative", "target": "desktop"}),
     # an inflection is not a typo
     ("users upload a selfie and get a cartoon version generated", {"task": "generative"}),
     # C++17 is C++; b/c is not C
