@@ -251,38 +251,6 @@ def test_find_subject_finds_nothing(subjects, text):
     ("keyword spotting on an STM32", {"target": "microcontroller", "hardware": "arm", "task": "speech"}),
     ("a RAG chatbot with a local LLM", {"task": "llm"}),
     ("serving BERT from our spring boot api", {"target": "server", "language": "java", "task": "nlp"}),
-])
-def test_real_messages(u, text, expected):
-    got = answers(u, text)
-    assert {k: got.get(k) for k in expected} == expected, got
-
-
-def test_deep_learning_alone_says_nothing_of_experience(u):
-    assert "experience" not in answers(u, "Which deep learning framework should I use?")
-    assert answers(u, "Total noob question: I want to learn deep learning")["experience"] == "beginner"
-
-
-def test_training_is_not_deployment(u):
-    got = answers(u, "we will train on TPUs on Google Cloud but the model runs on phones")
-    assert got["target"] == "mobile" and got["cloud"] == "gcp"
-    got = answers(u, "training happens on our H100 cluster, but inference is on a Raspberry Pi")
-    assert got["target"] == "embedded" and got["hardware"] == "arm"
-    got = answers(u, "data scientists prototype in Python notebooks, production is a Java service")
-    assert got["language"] == "java"
-
-
-def test_two_languages_for_two_platforms_are_not_one_answer(u):
-    r = u.understand("The Android app is in Kotlin and we have an iOS app in Swift")
-    assert r.answers["mobile_os"] == "both" and "language" not in r.answers
-    assert r.named["language"] == ("kotlin", "swift")
-
-
-def test_a_misspelling_is_not_made_from_an_ordinary_word(u):
-    assert "sector" not in answers(u, "throughput matters a lot")  # not "masters"
-    assert "task" not in answers(u, "closed-eye shots")  # not "shouts"
-
-
-@pytest.mark.parametrize("text, expected", [
     # words that are not what they seem
     ("we ship a docker image with a named-entity recognition service", {"task": "nlp"}),
     ("transcribe phone calls in our own datacenter", {"task": "speech", "cloud": "none"}),
@@ -293,7 +261,7 @@ def test_a_misspelling_is_not_made_from_an_ordinary_word(u):
     ("our team all have PhDs in ML, a medtech company", {"sector": "industry", "experience": "expert"}),
     ("the Amazon rainforest from satellite imagery, on Google Cloud", {"task": "vision", "cloud": "gcp"}),
     # a negation goes on over a list, also inside brackets
-    ("a European provider (not AWS, GCP or Azure)", {}),
+    ("a European provider (not AWS, GCP or Azure)", {"cloud": None}),
     # a third language that fits both apps is the answer
     ("our Android (Kotlin) and iOS (Swift) apps share one C++ core library for inference",
      {"target": "mobile", "mobile_os": "both", "language": "cpp"}),
@@ -330,8 +298,31 @@ def test_a_misspelling_is_not_made_from_an_ordinary_word(u):
     ("C++17 firmware on an STM32H7", {"language": "cpp", "target": "microcontroller"}),
     ("svc in python b/c the team knows it", {"language": "python"}),
 ])
-def test_words_in_their_context(u, text, expected):
+def test_real_messages(u, text, expected):
     got = answers(u, text)
     assert {k: got.get(k) for k in expected} == expected, got
-    if not expected:
-        assert "cloud" not in got, got
+
+
+def test_deep_learning_alone_says_nothing_of_experience(u):
+    assert "experience" not in answers(u, "Which deep learning framework should I use?")
+    assert answers(u, "Total noob question: I want to learn deep learning")["experience"] == "beginner"
+
+
+def test_training_is_not_deployment(u):
+    got = answers(u, "we will train on TPUs on Google Cloud but the model runs on phones")
+    assert got["target"] == "mobile" and got["cloud"] == "gcp"
+    got = answers(u, "training happens on our H100 cluster, but inference is on a Raspberry Pi")
+    assert got["target"] == "embedded" and got["hardware"] == "arm"
+    got = answers(u, "data scientists prototype in Python notebooks, production is a Java service")
+    assert got["language"] == "java"
+
+
+def test_two_languages_for_two_platforms_are_not_one_answer(u):
+    r = u.understand("The Android app is in Kotlin and we have an iOS app in Swift")
+    assert r.answers["mobile_os"] == "both" and "language" not in r.answers
+    assert r.named["language"] == ("kotlin", "swift")
+
+
+def test_a_misspelling_is_not_made_from_an_ordinary_word(u):
+    assert "sector" not in answers(u, "throughput matters a lot")  # not "masters"
+    assert "task" not in answers(u, "closed-eye shots")  # not "shouts"
