@@ -480,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"chat understanding: {r['share']:.1%} of {r['answers']} answers in {r['phrasings']} phrasings; "
               f"contradictions: {r['contradictions']} ({r['per_100']:.1f} per 100 expected answers) = "
               f"{r['wrong']} wrong + {r['extra']} filled that the item does not expect")
-        print(f"  of the right answers, {r['assumed_right']} were assumed aloud from a hint; "
+        print(f"  of the right answers, {r['assumed_right']} were assumed aloud (words that only suggest them, or a tie); "
               f"{r['assumed_extra']} more were assumed aloud that the item does not expect "
               f"(counting those as contradictions too: {r['per_100_all']:.1f} per 100)")
         for batch, b in sorted(r.get("batches", {}).items()):

@@ -482,6 +482,17 @@ class Understander:
                                              order.index(h.option) if h.option in order else len(order), -h.pos))
         return ranked[0].option, ranked[0].span
 
+    def _tied(self, qid: str, hits: list[Hit], chosen: str) -> bool:
+        """Another option named by as many different words as the chosen one (and no combined
+        answer): the phrasebook's `prefer` order broke the tie, which is a guess, not a reading."""
+        if any(set(parts) <= {h.option for h in hits} for sets in self.book.combine.get(qid, {}).values()
+               for parts in sets):
+            return False
+        words: dict[str, set[str]] = {}
+        for h in hits:
+            words.setdefault(h.option, set()).add(h.span.rstrip("s"))
+        return any(o != chosen and len(w) >= len(words[chosen]) for o, w in words.items())
+
     def _weigh(self, qid: str, hits: list[Hit], negated: set[tuple[str, str]], corrected_at: int = -1) -> list[Hit]:
         """The hits that count: not an option the message negates outright ("not an LLM, just ..."),
         not a possibility beside a certainty ("iPhone only for now, maybe Android next year"), and
@@ -568,7 +579,10 @@ class Understander:
                     continue
                 qhits = [h for h in qhits if h.option == common]
             oid, span = self._choose(qid, qhits)
-            u.answers[qid], u.evidence[qid], u.how[qid] = oid, span, "synonym"
+            if self._tied(qid, qhits, oid):  # "a web dashboard in TypeScript and an Android app in Kotlin"
+                u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "tie"
+            else:
+                u.answers[qid], u.evidence[qid], u.how[qid] = oid, span, "synonym"
             others = tuple(dict.fromkeys(h.option for h in sorted(qhits) if h.option != oid))
             if others:
                 u.named[qid] = (oid, *others)

@@ -129,6 +129,15 @@ def test_words_that_only_suggest_an_answer_are_assumptions(u, text, said, assume
     assert all(r.how[q] == "hint" for q in r.assumed)
 
 
+def test_a_tie_between_two_options_is_an_assumption_not_a_reading(u):
+    r = u.understand("a web dashboard in TypeScript and an Android app in Kotlin, the same model in both")
+    assert "language" not in r.answers and r.assumed["language"] == "kotlin" and r.how["language"] == "tie"
+    assert set(r.named["language"]) == {"kotlin", "javascript"}
+    # named by more different words, the option is read, not assumed
+    r = u.understand("the model runs in our Node.js service written in TypeScript, the admin tool is Kotlin")
+    assert r.answers["language"] == "javascript" and "language" not in r.assumed
+
+
 def test_a_hint_is_the_answer_to_the_question_just_asked(u):
     r = u.understand("on our backend", pending="target")
     assert r.answers == {"target": "server"} and r.assumed == {}
