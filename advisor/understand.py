@@ -131,8 +131,9 @@ class Phrasebook:
     places: tuple[tuple[str, str, str], ...] = ()  # (question, option, how the chat names that place)
     hints: tuple[Rule, ...] = ()  # words that suggest an answer without stating it: assumed, said aloud
     masks: tuple[re.Pattern, ...] = ()  # words that are not what they seem ("docker image"), blanked first
-    placing: re.Pattern | None = None  # words before a place that say the model runs there ("runs on")
-    placed_questions: tuple[str, ...] = ()  # where a placed answer outranks the others named
+    # question -> words just before an answer that say the model runs there ("runs on a Pi", "the
+    # serving code is Python"): such an answer outranks the others named for that question
+    placing: dict[str, re.Pattern] = field(default_factory=dict)
     hedges: tuple[re.Pattern, ...] = ()  # words that make an answer tentative ("maybe Android next year")
     negation_after: re.Pattern | None = None  # words after an answer that negate it ("iOS not needed")
     correction: re.Pattern | None = None  # "sorry, correction", "wait, no": what follows replaces what came before
@@ -238,17 +239,16 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
         qid, _, oid = str(key).partition("=")
         places.append((*option_of(f"places.{key}", qid, oid), str(words)))
     masks = tuple(regex("masks", _phrase_regex(str(m))) for m in data.get("masks") or [])
-    placing = regex("stages.placing", stages["placing"]) if stages.get("placing") else None
-    placed_questions = tuple(str(q) for q in stages.get("placed_questions") or [])
+    placing = {str(q): regex(f"stages.placing.{q}", str(p)) for q, p in (stages.get("placing") or {}).items()}
     hedges = tuple(regex("hedges", rf"(?<![\w']){re.escape(normalise(str(w)))}(?![\w'])") for w in data.get("hedges") or [])
-    for q in (*deployment_questions, *placed_questions):
+    for q in (*deployment_questions, *placing):
         if q not in questions.ids:
             raise _fail(path, "stages", f"unknown question '{q}'")
     negation_after = regex("negation_after", data["negation_after"]) if data.get("negation_after") else None
     correction = regex("correction", data["correction"]) if data.get("correction") else None
     return Phrasebook(str(path), threshold, needed, negation, tuple(examples), rules, implies, prefer,
                       combine, names, commands, replies, ignore, spelling, training, deploying,
-                      deployment_questions, assume, tuple(places), hints, masks, placing, placed_questions, hedges,
+                      deployment_questions, assume, tuple(places), hints, masks, placing, hedges,
                       negation_after, correction)
 
 
@@ -416,7 +416,7 @@ class Understander:
             for a, b, rule in found:
                 if training and rule.question in self.book.deployment_questions:
                     continue  # "we train on TPUs on Google Cloud": training is not deployment
-                placed = self._placed(clause, a)
+                placed = self._placed(rule.question, clause, a)
                 if placed and self._negated_anywhere(" ".join(_WORD.findall(clause[:a])[-7:])):
                     negated.add((rule.question, rule.option))  # "nothing goes to a server", "does not run on the phone"
                     continue
@@ -425,9 +425,9 @@ class Understander:
                 spoken.setdefault(offset, set()).add(rule.question)
         return hits, spoken, negated
 
-    def _placed(self, clause: str, start: int) -> bool:
-        """Said as where the model runs: "runs on", "inference happens on", "deployed to" just before."""
-        placing = self.book.placing
+    def _placed(self, qid: str, clause: str, start: int) -> bool:
+        """Said as where (or in what) the model runs: "runs on", "the serving code is" just before."""
+        placing = self.book.placing.get(qid)
         return bool(placing and placing.search(" ".join(clause[:start].split()[-8:]) + " "))
 
     def _negated_after(self, clause: str, end: int) -> bool:
@@ -501,7 +501,7 @@ class Understander:
         hits = [h for h in hits if (qid, h.option) not in negated]
         hits = [h for h in hits if h.pos > corrected_at] or hits  # "We're on AWS - sorry, correction, Azure"
         hits = [h for h in hits if not h.hedged] or hits
-        if qid in self.book.placed_questions:
+        if qid in self.book.placing:
             hits = [h for h in hits if h.placed] or hits
         return hits
 

@@ -468,15 +468,16 @@ def test_the_fresh_heldout_set_is_understood():
     assert r["per_100_all"] <= 2.5, r["extras"]
 
 
-@pytest.mark.parametrize("name", ["chat_blind_2026b.yaml", "chat_blind_2026c.yaml", "chat_blind_2026d.yaml"])
-def test_the_blind_sets_do_not_slip(name):
+@pytest.mark.parametrize("name, floor", [("chat_blind_2026b.yaml", 0.95), ("chat_blind_2026c.yaml", 0.95),
+                                         ("chat_blind_2026d.yaml", 0.92), ("chat_blind_2026e.yaml", 0.88)])
+def test_the_blind_sets_do_not_slip(name, floor):
     """Sets written blind, then read after their one blind measurement (README): a floor under each,
     a little below what was measured at the end of issue 14."""
     r = measure(Path(__file__).parent / "data" / name)
     print(f"\nchat understanding ({name}): {r['share']:.1%} of {r['answers']} answers; "
           f"{r['per_100']:.1f} contradictions per 100 ({r['per_100_all']:.1f} with assumptions)")
-    assert r["share"] >= 0.92, r["misses"]
-    assert r["per_100"] <= 4.0, [m for m in r["misses"] if m["got"]] + r["extras"]
+    assert r["share"] >= floor, r["misses"]
+    assert r["per_100"] <= 3.5, [m for m in r["misses"] if m["got"]] + r["extras"]
 
 
 def test_the_measure_counts_fills_the_item_does_not_expect(tmp_path):
@@ -569,10 +570,11 @@ def test_a_mac_app_is_a_desktop_app(real):
 BLIND_B = Path(__file__).parent / "data" / "chat_blind_2026b.yaml"
 BLIND_C = Path(__file__).parent / "data" / "chat_blind_2026c.yaml"
 BLIND_D = Path(__file__).parent / "data" / "chat_blind_2026d.yaml"
+BLIND_E = Path(__file__).parent / "data" / "chat_blind_2026e.yaml"
 
 
-@pytest.mark.parametrize("path", [HELDOUT, HELDOUT_2026, BLIND_B, BLIND_C, BLIND_D],
-                         ids=["old", "2026", "blind-b", "blind-c", "blind-d"])
+@pytest.mark.parametrize("path", [HELDOUT, HELDOUT_2026, BLIND_B, BLIND_C, BLIND_D, BLIND_E],
+                         ids=["old", "2026", "blind-b", "blind-c", "blind-d", "blind-e"])
 def test_the_chat_and_advisor_recommend_agree_on_every_heldout_item(real, cli, monkeypatch, path):
     """Each held-out first message, then "skip" until the chat recommends: the answers it used give
     the same pair through `advisor recommend`."""

@@ -301,6 +301,15 @@ def test_find_subject_finds_nothing(subjects, text):
     ("flag unusual HVAC sensor time series", {"task": "other"}),
     ("demand forecasting from time series in our sales tables", {"task": "tabular"}),
     ("procedurally generated pixel-art sprites, runs on the player's machine", {"task": "generative", "target": "desktop"}),
+    ("Sorry, my last message said Android. It's actually an iPhone-only app", {"mobile_os": "ios"}),
+    ("the Mac app first, in Swift, and later an iPhone version", {"target": "desktop"}),
+    ("background blur for video calls in the browser", {"task": "vision", "target": "browser"}),
+    ("the service that calls the model is written in Go; image moderation", {"task": "vision", "language": "go"}),
+    ("farmers in Java and Sumatra, an Android app in Kotlin", {"language": "kotlin"}),
+    ("our mobile clinics carry a laptop that screens X-rays offline", {"target": "desktop", "task": "vision"}),
+    ("we haven't decided on hardware yet, could be CPU or GPU", {"hardware": "any"}),
+    ("callers are Java services, but the serving code around the model is Python", {"language": "python"}),
+    ("an iOS app in Swift and an Android app in Kotlin ship the same model", {"language": None}),
     # an inflection is not a typo
     ("users upload a selfie and get a cartoon version generated", {"task": "generative"}),
     # C++17 is C++; b/c is not C
