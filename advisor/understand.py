@@ -554,10 +554,35 @@ class Understander:
         u = Understanding()
         if not text.strip():
             return u
+        norm = self.prepare(text)
+        hits, hinted, spoken, hinted_in = self._words(norm)
+        self._read_words(u, hits)
+        self._read_examples(u, norm, spoken, hinted_in)
+        if pending and pending not in u.answers:
+            self._read_reply(u, text, norm, pending)
+        self._imply(u, u.answers)
+        # what the words only suggest, for the questions the message does not answer
+        for qid, qhits in hinted.items():
+            if qid not in u.answers and qid not in u.named:
+                oid, span = self._choose(qid, qhits)
+                u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "hint"
+        if pending in u.assumed:  # "on our backend", asked where the model runs, is the answer
+            u.answers[pending], u.how[pending] = u.assumed.pop(pending), "reply"
+            self._imply(u, u.answers)
+        self._imply(u, u.assumed)
+        self._tidy(u, pending)
+        return u
+
+    def prepare(self, text: str) -> str:
+        """Normalised, misspellings corrected, masked words blanked ("generated pixel-art sprites" ->
+        "generated sprites")."""
         norm = self.speller.fix(normalise(text))
-        for mask in self.book.masks:  # blanked: "generated pixel-art sprites" -> "generated sprites"
+        for mask in self.book.masks:
             norm = mask.sub(" ", norm)
-        norm = re.sub(r" {2,}", " ", norm)
+        return re.sub(r" {2,}", " ", norm)
+
+    def _words(self, norm: str):
+        """The synonym and hint hits that count, per question, and the clauses they spoke in."""
         hits, spoken, negated = self._rule_hits(norm, self.book.rules)
         hinted, hinted_in, negated_hints = self._rule_hits(norm, self.book.hints)
         negated |= negated_hints
@@ -570,6 +595,9 @@ class Understander:
         at = m.end() if m else -1
         hits = {q: kept for q, h in hits.items() if (kept := self._weigh(q, h, negated, at))}
         hinted = {q: kept for q, h in hinted.items() if (kept := self._weigh(q, h, negated, at))}
+        return hits, hinted, spoken, hinted_in
+
+    def _read_words(self, u: Understanding, hits: dict[str, list[Hit]]) -> None:
         for qid, qhits in hits.items():
             split = self._split(qid, qhits)
             if split:
@@ -586,8 +614,10 @@ class Understander:
             others = tuple(dict.fromkeys(h.option for h in sorted(qhits) if h.option != oid))
             if others:
                 u.named[qid] = (oid, *others)
-        # examples only for the clauses no synonym explained (synonyms are the surer evidence)
-        # (and only for clauses of two words or more: one word is too little to go by)
+
+    def _read_examples(self, u: Understanding, norm: str, spoken: dict, hinted_in: dict) -> None:
+        """Nearest examples, only for the clauses no synonym explained (synonyms are the surer
+        evidence), and only for clauses of two words or more (one word is too little to go by)."""
         silent = [(c.strip(), hinted_in.get(o, set())) for o, c in clauses(norm)
                   if o not in spoken and len(_content(c).split()) >= 2]
         for qid, (_, oid, clause) in self._example_matches([c for c, _ in silent], skip=[h for _, h in silent]).items():
@@ -595,29 +625,23 @@ class Understander:
                 if self.training_clause(clause) and qid in self.book.deployment_questions:
                     continue
                 u.answers[qid], u.evidence[qid], u.how[qid] = oid, clause, "example"
-        if pending and pending not in u.answers:
-            oid, evidence = None, text.strip()
-            for _, piece in [(0, text)] + clauses(text):
-                oid = self._reply_to(pending, piece)
-                if oid is not None:
-                    evidence = piece.strip()
-                    break
-            if oid is None:
-                loose = self._example_matches([norm], only=pending, threshold=self.book.threshold * 0.6)
-                if pending in loose:
-                    oid = loose[pending][1]
+
+    def _read_reply(self, u: Understanding, text: str, norm: str, pending: str) -> None:
+        """A short reply to the question just asked: its option, or the nearest example of it."""
+        oid, evidence = None, text.strip()
+        for _, piece in [(0, text)] + clauses(text):
+            oid = self._reply_to(pending, piece)
             if oid is not None:
-                u.answers[pending], u.evidence[pending], u.how[pending] = oid, evidence, "reply"
-        self._imply(u, u.answers)
-        # what the words only suggest, for the questions the message does not answer
-        for qid, qhits in hinted.items():
-            if qid not in u.answers and qid not in u.named:
-                oid, span = self._choose(qid, qhits)
-                u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "hint"
-        if pending in u.assumed:  # "on our backend", asked where the model runs, is the answer
-            u.answers[pending], u.how[pending] = u.assumed.pop(pending), "reply"
-            self._imply(u, u.answers)
-        self._imply(u, u.assumed)
+                evidence = piece.strip()
+                break
+        if oid is None:
+            loose = self._example_matches([norm], only=pending, threshold=self.book.threshold * 0.6)
+            if pending in loose:
+                oid = loose[pending][1]
+        if oid is not None:
+            u.answers[pending], u.evidence[pending], u.how[pending] = oid, evidence, "reply"
+
+    def _tidy(self, u: Understanding, pending: str | None) -> None:
         if pending:  # a reply to a question asked only when the target is mobile does not tell the target anew
             for q, values in self.questions.get(pending).ask_if.items():
                 for said in (u.answers, u.assumed):
@@ -631,7 +655,6 @@ class Understander:
         order = {q: i for i, q in enumerate(self.questions.ids)}
         u.answers = dict(sorted(u.answers.items(), key=lambda kv: order[kv[0]]))
         u.assumed = dict(sorted(u.assumed.items(), key=lambda kv: order[kv[0]]))
-        return u
 
     def _imply(self, u: Understanding, said: dict[str, str]) -> None:
         """Answers that bring others with them (an iOS app runs on a phone), into the same dict."""
