@@ -657,8 +657,8 @@ def chat_why_vs(rec: R.Recommendation, a, b) -> str:
         ahead, behind = separating(rec, first, second)
         if ahead:
             lines.append(f"  {first.name} is ahead on " + "; ".join(ahead))
-        if behind:
-            lines.append(f"  {second.name} is ahead on " + behind[0])
+        if behind:  # values in the same order as above: first's vs second's
+            lines.append(f"  {first.name} is behind on " + behind[0])
     if not lines:
         return f"Neither {a.name} nor {b.name} is a candidate for these answers as of {rec.as_of}."
     return "\n".join(lines)

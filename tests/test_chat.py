@@ -548,6 +548,14 @@ def test_why_names_what_separates_the_pick_from_the_runner_up(real):
         assert a != b, text
     text = say(s, "why Keras and not PyTorch?")
     assert "Keras" in text and "PyTorch" in text and "ranks #" in text and "is ahead on" in text
+    # the first-ranked one's value comes first, on the lines where it is ahead and where it is behind
+    s = real()
+    say(s, "small fintech, backend is spring boot on aws, a BERT model for the free-text of transactions")
+    text = say(s, "why pytorch and not jax?")
+    lines = re.findall(r"  (\w+) is (ahead|behind) on [^:]+: (\d+) vs (\d+)/100", text)
+    assert {where for _, where, _, _ in lines} == {"ahead", "behind"}, text
+    for name, where, a, b in lines:
+        assert name == "PyTorch" and (int(a) > int(b)) == (where == "ahead"), text
 
 
 def test_two_platforms_and_two_languages(real):
