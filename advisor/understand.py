@@ -403,7 +403,8 @@ class Understander:
                 for m in rule.regex.finditer(clause):
                     if m.end() == m.start():
                         continue
-                    if self._negated_before(clause, m.start()) or self._negated_after(clause, m.end()):
+                    own_polarity = self._negated_anywhere(m.group())  # "never did ML", "no ML experience"
+                    if not own_polarity and (self._negated_before(clause, m.start()) or self._negated_after(clause, m.end())):
                         negated.add((rule.question, rule.option))
                         continue
                     found.append((m.start(), m.end(), rule))

@@ -310,6 +310,15 @@ def test_find_subject_finds_nothing(subjects, text):
     ("we haven't decided on hardware yet, could be CPU or GPU", {"hardware": "any"}),
     ("callers are Java services, but the serving code around the model is Python", {"language": "python"}),
     ("an iOS app in Swift and an Android app in Kotlin ship the same model", {"language": None}),
+    ("no CS background and never did deep learning", {"experience": "beginner"}),  # its own negation
+    ("flag SWIFT MT103 payment messages inside our Python scoring service", {"language": "python"}),
+    ("fibre orientations from diffusion MRI volumes with a 3D CNN", {"task": "vision"}),
+    ("the model ships in a Docker image that our Go API calls", {"language": "go", "task": None}),
+    ("AMD MI300X boxes in our own colo", {"cloud": "none", "hardware": "amd_gpu"}),
+    ("we planned to host on AWS but legal said no, so it's Azure only now", {"cloud": "azure"}),
+    ("served on Azure, GPU type not decided yet", {"hardware": "any"}),
+    ("a Qt desktop tool built by a hospital's IT department", {"sector": "industry"}),
+    ("we compute pi to trillions of digits as a hobby", {"task": None}),
     # an inflection is not a typo
     ("users upload a selfie and get a cartoon version generated", {"task": "generative"}),
     # C++17 is C++; b/c is not C
