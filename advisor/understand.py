@@ -137,6 +137,7 @@ class Phrasebook:
     hedges: tuple[re.Pattern, ...] = ()  # words that make an answer tentative ("maybe Android next year")
     negation_after: re.Pattern | None = None  # words after an answer that negate it ("iOS not needed")
     correction: re.Pattern | None = None  # "sorry, correction", "wait, no": what follows replaces what came before
+    obsolete: re.Pattern | None = None  # "originally", "we pitched": what follows in the clause is of the past
 
 
 def _fail(path: Path, where: str, message: str) -> BadInput:
@@ -246,10 +247,11 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
             raise _fail(path, "stages", f"unknown question '{q}'")
     negation_after = regex("negation_after", data["negation_after"]) if data.get("negation_after") else None
     correction = regex("correction", data["correction"]) if data.get("correction") else None
+    obsolete = regex("obsolete", data["obsolete"]) if data.get("obsolete") else None
     return Phrasebook(str(path), threshold, needed, negation, tuple(examples), rules, implies, prefer,
                       combine, names, commands, replies, ignore, spelling, training, deploying,
                       deployment_questions, assume, tuple(places), hints, masks, placing, hedges,
-                      negation_after, correction)
+                      negation_after, correction, obsolete)
 
 
 @lru_cache(maxsize=4)
@@ -436,8 +438,10 @@ class Understander:
         return bool(after and after.match(clause[end:]))
 
     def _hedged(self, clause: str, start: int, end: int) -> bool:
+        """A possibility ("maybe Android next year") or a thing of the past ("originally a Pi")."""
         near = " ".join(_WORD.findall(clause[:start])[-3:] + ["|"] + _WORD.findall(clause[end:])[:3])
-        return any(h.search(near) for h in self.book.hedges)
+        obsolete = self.book.obsolete
+        return any(h.search(near) for h in self.book.hedges) or bool(obsolete and obsolete.search(clause[:start]))
 
     def training_clause(self, clause: str) -> bool:
         """A clause about training or prototyping that says nothing of running the model."""

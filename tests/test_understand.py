@@ -319,6 +319,21 @@ def test_find_subject_finds_nothing(subjects, text):
     ("served on Azure, GPU type not decided yet", {"hardware": "any"}),
     ("a Qt desktop tool built by a hospital's IT department", {"sector": "industry"}),
     ("we compute pi to trillions of digits as a hobby", {"task": None}),
+    # a plan dropped or a thing of the past counts only when nothing current is said
+    ("originally the model was going to run on a Raspberry Pi, but it was too slow, so every line now gets a Jetson Orin",
+     {"hardware": "nvidia_gpu", "target": "embedded"}),
+    ("we pitched an iPad app but the museum chose its Windows touch kiosks instead, so it's a desktop app now",
+     {"target": "desktop"}),
+    ("we first thought we'd rent GPUs on AWS but the numbers didn't work, so we bought workstations that sit in our office",
+     {"cloud": "none"}),
+    ("I sell handmade candles on Amazon and Etsy, it writes product descriptions, nothing in the cloud",
+     {"cloud": "none", "task": "llm"}),
+    ("must run fully client-side in Chrome and Edge", {"target": "browser"}),
+    ("beginner piano students play into the tablet mic; our devs shipped a couple of TFLite models", {"experience": "intermediate"}),
+    ("a wearable patch that records ECG and flags atrial fibrillation", {"task": "other"}),
+    ("15 years of dissolved gas results for our power transformers, one row per oil sample", {"task": "tabular"}),
+    ("Nobody is expert in AI, we are learning", {"experience": "beginner"}),
+    ("customers have every kind of PC, so inference must run on whatever they have", {"hardware": "any"}),
     # an inflection is not a typo
     ("users upload a selfie and get a cartoon version generated", {"task": "generative"}),
     # C++17 is C++; b/c is not C
