@@ -470,15 +470,16 @@ def test_the_fresh_heldout_set_is_understood():
 
 @pytest.mark.parametrize("name, floor", [("chat_blind_2026b.yaml", 0.95), ("chat_blind_2026c.yaml", 0.95),
                                          ("chat_blind_2026d.yaml", 0.92), ("chat_blind_2026e.yaml", 0.88),
-                                         ("chat_blind_2026f.yaml", 0.87)])
+                                         ("chat_blind_2026f.yaml", 0.93), ("chat_blind_2026g.yaml", 0.88),
+                                         ("chat_blind_2026h.yaml", 0.85)])
 def test_the_blind_sets_do_not_slip(name, floor):
-    """Sets written blind (b to e read after their one blind measurement, f never read; README): a
+    """Sets written blind (b to g read after their one blind measurement, h never read; README): a
     floor under each, a little below what was measured at the end of session 4."""
     r = measure(Path(__file__).parent / "data" / name)
     print(f"\nchat understanding ({name}): {r['share']:.1%} of {r['answers']} answers; "
           f"{r['per_100']:.1f} contradictions per 100 ({r['per_100_all']:.1f} with assumptions)")
     assert r["share"] >= floor, r["misses"]
-    assert r["per_100"] <= 3.5, [m for m in r["misses"] if m["got"]] + r["extras"]
+    assert r["per_100"] <= (6.0 if name.endswith("h.yaml") else 3.5), [m for m in r["misses"] if m["got"]] + r["extras"]
 
 
 def test_the_measure_counts_fills_the_item_does_not_expect(tmp_path):
@@ -576,15 +577,10 @@ def test_a_mac_app_is_a_desktop_app(real):
     assert s.state()["answers"]["target"] == "desktop" and s.state()["answers"]["language"] == "swift"
 
 
-BLIND_B = Path(__file__).parent / "data" / "chat_blind_2026b.yaml"
-BLIND_C = Path(__file__).parent / "data" / "chat_blind_2026c.yaml"
-BLIND_D = Path(__file__).parent / "data" / "chat_blind_2026d.yaml"
-BLIND_E = Path(__file__).parent / "data" / "chat_blind_2026e.yaml"
-BLIND_F = Path(__file__).parent / "data" / "chat_blind_2026f.yaml"
+BLIND = {name: Path(__file__).parent / "data" / f"chat_blind_2026{name}.yaml" for name in "bcdefgh"}
 
 
-@pytest.mark.parametrize("path", [HELDOUT, HELDOUT_2026, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F],
-                         ids=["old", "2026", "blind-b", "blind-c", "blind-d", "blind-e", "blind-f"])
+@pytest.mark.parametrize("path", [HELDOUT, HELDOUT_2026, *BLIND.values()], ids=["old", "2026", *BLIND])
 def test_the_chat_and_advisor_recommend_agree_on_every_heldout_item(real, cli, monkeypatch, path):
     """Each held-out first message, then "skip" until the chat recommends: the answers it used give
     the same pair through `advisor recommend`."""
