@@ -180,10 +180,8 @@ class Session:
         if rec is not None:
             return rec, ""
         rec = self.talk.recommendation(provisional=True)
-        have = self.applicable()
-        resolved = self.talk.resolved(have)
-        assumed = {q: v for q, v in resolved.values.items() if q not in resolved.given}
-        given = ", ".join(f"{q}={o}" for q, o in have.items()) or "none"
+        assumed = self.talk.assumed()
+        given = ", ".join(f"{q}={o}" for q, o in self.applicable().items()) or "none"
         return rec, self.say("provisional", given=given,
                              assumed=", ".join(f"{q}={o}" for q, o in assumed.items()) or "none") + "\n"
 
@@ -230,9 +228,6 @@ class Session:
                 return words
         return "the application"
 
-    def _label(self, qid: str, oid: str) -> str:
-        return self._option(qid, oid)
-
     def _settle(self, u) -> list[str]:
         """Resolve what an expert would not ask about, and say so in one line each: options named for
         different platforms, a language that cannot run where the model runs (Python is for training),
@@ -245,9 +240,9 @@ class Session:
             option = self.talk.default_for(qid)
             option = option if option in named else named[0]
             self.talk.change({}, {qid: option})
-            names = " and ".join(self._label(qid, o) for o in named)
+            names = " and ".join(self._option(qid, o) for o in named)
             lines.append(self.say("split_resolved", named=names, why="one for each platform",
-                                  option=self._label(qid, option)))
+                                  option=self._option(qid, option)))
         dropped = set()
         for qid, value, by, allowed in self.qs.conflicts(self.applicable()):
             if qid in dropped or qid not in self.talk.assumptions or by.partition("=")[0] in self.talk.assumptions:
@@ -267,8 +262,8 @@ class Session:
                 continue
             self._overridden.add((qid, value))
             self.talk.change({}, {qid: option})
-            lines.append(self.say("conflict_resolved", named=self._label(qid, value), place=self._place(rest),
-                                  option=self._label(qid, option)))
+            lines.append(self.say("conflict_resolved", named=self._option(qid, value), place=self._place(rest),
+                                  option=self._option(qid, option)))
         for qid, spec in self.book.assume.items():
             if qid not in self.missing():
                 continue

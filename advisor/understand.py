@@ -138,6 +138,7 @@ class Phrasebook:
     negation_after: re.Pattern | None = None  # words after an answer that negate it ("iOS not needed")
     correction: re.Pattern | None = None  # "sorry, correction", "wait, no": what follows replaces what came before
     obsolete: re.Pattern | None = None  # "originally", "we pitched": what follows in the clause is of the past
+    placed_states: tuple[str, ...] = ()  # questions where a hint said as where it runs is a statement
 
 
 def _fail(path: Path, where: str, message: str) -> BadInput:
@@ -219,8 +220,10 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
         threshold = float(data.get("threshold", 0.3))
     except (TypeError, ValueError):
         raise _fail(path, "threshold", "expected a number between 0 and 1") from None
-    negation = tuple(regex("negation", rf"(?<![\w']){re.escape(normalise(str(w)))}(?![\w'])")
-                     for w in data.get("negation") or [])
+    def word_patterns(key: str) -> tuple[re.Pattern, ...]:  # whole words or phrases, as written
+        return tuple(regex(key, rf"(?<![\w']){re.escape(normalise(str(w)))}(?![\w'])") for w in data.get(key) or [])
+
+    negation = word_patterns("negation")
     names = {str(k): tuple(normalise(str(a)) for a in (v or [])) for k, v in mapping("names").items()}
     ignore = frozenset(w for x in data.get("ignore") or [] for w in _WORD.findall(normalise(str(x))))
     spelling = tuple(normalise(str(w)) for w in data.get("spelling") or [])
@@ -241,8 +244,9 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
         places.append((*option_of(f"places.{key}", qid, oid), str(words)))
     masks = tuple(regex("masks", _phrase_regex(str(m))) for m in data.get("masks") or [])
     placing = {str(q): regex(f"stages.placing.{q}", str(p)) for q, p in (stages.get("placing") or {}).items()}
-    hedges = tuple(regex("hedges", rf"(?<![\w']){re.escape(normalise(str(w)))}(?![\w'])") for w in data.get("hedges") or [])
-    for q in (*deployment_questions, *placing):
+    placed_states = tuple(str(q) for q in stages.get("placed_hint_states") or [])
+    hedges = word_patterns("hedges")
+    for q in (*deployment_questions, *placing, *placed_states):
         if q not in questions.ids:
             raise _fail(path, "stages", f"unknown question '{q}'")
     negation_after = regex("negation_after", data["negation_after"]) if data.get("negation_after") else None
@@ -251,7 +255,7 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
     return Phrasebook(str(path), threshold, needed, negation, tuple(examples), rules, implies, prefer,
                       combine, names, commands, replies, ignore, spelling, training, deploying,
                       deployment_questions, assume, tuple(places), hints, masks, placing, hedges,
-                      negation_after, correction, obsolete)
+                      negation_after, correction, obsolete, placed_states)
 
 
 @lru_cache(maxsize=4)
@@ -289,7 +293,7 @@ class Understanding:
     # "GPU boxes" -> NVIDIA); the chat assumes these aloud and the person can correct them
     assumed: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)  # question id -> the words that said it
-    how: dict[str, str] = field(default_factory=dict)  # question id -> synonym | example | reply | implied | hint
+    how: dict[str, str] = field(default_factory=dict)  # question id -> synonym | example | reply | implied | hint | tie
     # question id -> the options named that cannot all hold (left unanswered, e.g. Kotlin for the
     # Android app and Swift for the iOS one), or that were set aside for the answer (Python for training)
     named: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -470,33 +474,24 @@ class Understander:
                     return (a, b), (common[0] if common else None)
         return None
 
-    def _choose(self, qid: str, hits: list[Hit]) -> tuple[str, str]:
+    def _choose(self, qid: str, hits: list[Hit]) -> tuple[str, str, bool]:
         """The option named by the most different words ("BERT on the free-text of transactions" is
-        about text); a tie goes to the first in the phrasebook's `prefer` order."""
+        about text), its words, and whether it was a tie: another option named by as many different
+        words, so that the phrasebook's `prefer` order chose (a guess, not a reading)."""
         said = {h.option for h in hits}
         for combined, sets in self.book.combine.get(qid, {}).items():
             for parts in sets:
                 if set(parts) <= said:
                     spans = [h.span for h in sorted(hits) if h.option in parts]
-                    return combined, " + ".join(dict.fromkeys(spans))
+                    return combined, " + ".join(dict.fromkeys(spans)), False
         words: dict[str, set[str]] = {}
         for h in hits:
             words.setdefault(h.option, set()).add(h.span.rstrip("s"))
         order = self.book.prefer.get(qid, ())
-        ranked = sorted(hits, key=lambda h: (-len(words[h.option]),
-                                             order.index(h.option) if h.option in order else len(order), -h.pos))
-        return ranked[0].option, ranked[0].span
-
-    def _tied(self, qid: str, hits: list[Hit], chosen: str) -> bool:
-        """Another option named by as many different words as the chosen one (and no combined
-        answer): the phrasebook's `prefer` order broke the tie, which is a guess, not a reading."""
-        if any(set(parts) <= {h.option for h in hits} for sets in self.book.combine.get(qid, {}).values()
-               for parts in sets):
-            return False
-        words: dict[str, set[str]] = {}
-        for h in hits:
-            words.setdefault(h.option, set()).add(h.span.rstrip("s"))
-        return any(o != chosen and len(w) >= len(words[chosen]) for o, w in words.items())
+        best = min(hits, key=lambda h: (-len(words[h.option]),
+                                        order.index(h.option) if h.option in order else len(order), -h.pos))
+        tied = any(o != best.option and len(w) >= len(words[best.option]) for o, w in words.items())
+        return best.option, best.span, tied
 
     def _weigh(self, qid: str, hits: list[Hit], negated: set[tuple[str, str]], corrected_at: int = -1) -> list[Hit]:
         """The hits that count: not an option the message negates outright ("not an LLM, just ..."),
@@ -569,7 +564,7 @@ class Understander:
         # what the words only suggest, for the questions the message does not answer
         for qid, qhits in hinted.items():
             if qid not in u.answers and qid not in u.named:
-                oid, span = self._choose(qid, qhits)
+                oid, span, _ = self._choose(qid, qhits)
                 u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "hint"
         if pending in u.assumed:  # "on our backend", asked where the model runs, is the answer
             u.answers[pending], u.how[pending] = u.assumed.pop(pending), "reply"
@@ -592,7 +587,7 @@ class Understander:
         hinted, hinted_in, negated_hints = self._rule_hits(norm, self.book.hints)
         negated |= negated_hints
         for qid, qhits in list(hinted.items()):  # "runs on our backend" says where it runs
-            placed = [h for h in qhits if h.placed and qid == "target"]
+            placed = [h for h in qhits if h.placed and qid in self.book.placed_states]
             if placed:
                 hits.setdefault(qid, []).extend(placed)
                 hinted[qid] = [h for h in qhits if h not in placed]
@@ -611,8 +606,8 @@ class Understander:
                     u.named[qid] = pair
                     continue
                 qhits = [h for h in qhits if h.option == common]
-            oid, span = self._choose(qid, qhits)
-            if self._tied(qid, qhits, oid):  # "a web dashboard in TypeScript and an Android app in Kotlin"
+            oid, span, tied = self._choose(qid, qhits)
+            if tied:  # "a web dashboard in TypeScript and an Android app in Kotlin"
                 u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "tie"
             else:
                 u.answers[qid], u.evidence[qid], u.how[qid] = oid, span, "synonym"
