@@ -91,6 +91,11 @@ def clauses(text: str) -> list[tuple[int, str]]:
 # ---------------------------------------------------------------- the phrasebook
 
 
+def _stem(span: str) -> str:
+    """One word however inflected, for counting different words ("GPU" and "GPUs" are one)."""
+    return span.strip().rstrip("s")
+
+
 def _phrase_regex(phrase: str) -> str:
     if phrase.startswith("re:"):
         return phrase[3:]
@@ -139,6 +144,7 @@ class Phrasebook:
     correction: re.Pattern | None = None  # "sorry, correction", "wait, no": what follows replaces what came before
     obsolete: re.Pattern | None = None  # "originally", "we pitched": what follows in the clause is of the past
     placed_states: tuple[str, ...] = ()  # questions where a hint said as where it runs is a statement
+    obsolete_after: re.Pattern | None = None  # "two years ago": what went before in the clause is of the past
 
 
 def _fail(path: Path, where: str, message: str) -> BadInput:
@@ -252,10 +258,11 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
     negation_after = regex("negation_after", data["negation_after"]) if data.get("negation_after") else None
     correction = regex("correction", data["correction"]) if data.get("correction") else None
     obsolete = regex("obsolete", data["obsolete"]) if data.get("obsolete") else None
+    obsolete_after = regex("obsolete_after", data["obsolete_after"]) if data.get("obsolete_after") else None
     return Phrasebook(str(path), threshold, needed, negation, tuple(examples), rules, implies, prefer,
                       combine, names, commands, replies, ignore, spelling, training, deploying,
                       deployment_questions, assume, tuple(places), hints, masks, placing, hedges,
-                      negation_after, correction, obsolete, placed_states)
+                      negation_after, correction, obsolete, placed_states, obsolete_after)
 
 
 @lru_cache(maxsize=4)
@@ -398,11 +405,10 @@ class Understander:
 
     # -- synonyms
     def _rule_hits(self, text: str, rules: tuple[Rule, ...]):
-        """Hits per question, per clause offset the questions they spoke to, and the (question,
-        option) pairs the message negates outright ("not an LLM", "not on the phone")."""
+        """Hits per question, and per (question, option) the words that negate it outright ("not an
+        LLM", "not on the phone")."""
         hits: dict[str, list[Hit]] = {}
-        spoken: dict[int, set[str]] = {}
-        negated: set[tuple[str, str]] = set()
+        negated: dict[tuple[str, str], set[str]] = {}
         for offset, clause in clauses(text):
             found = []
             for rule in rules:
@@ -411,7 +417,7 @@ class Understander:
                         continue
                     own_polarity = self._negated_anywhere(m.group())  # "never did ML", "no ML experience"
                     if not own_polarity and (self._negated_before(clause, m.start()) or self._negated_after(clause, m.end())):
-                        negated.add((rule.question, rule.option))
+                        negated.setdefault((rule.question, rule.option), set()).add(_stem(m.group()))
                         continue
                     found.append((m.start(), m.end(), rule))
             # a longer name hides the shorter ones inside it ("visual wake words" is not about speech,
@@ -425,12 +431,12 @@ class Understander:
                     continue  # "we train on TPUs on Google Cloud": training is not deployment
                 placed = self._placed(rule.question, clause, a)
                 if placed and self._negated_anywhere(" ".join(_WORD.findall(clause[:a])[-7:])):
-                    negated.add((rule.question, rule.option))  # "nothing goes to a server", "does not run on the phone"
+                    # "nothing goes to a server", "does not run on the phone"
+                    negated.setdefault((rule.question, rule.option), set()).add(_stem(clause[a:b]))
                     continue
                 hit = Hit(offset + a, rule.option, clause[a:b].strip(), placed, self._hedged(clause, a, b))
                 hits.setdefault(rule.question, []).append(hit)
-                spoken.setdefault(offset, set()).add(rule.question)
-        return hits, spoken, negated
+        return hits, negated
 
     def _placed(self, qid: str, clause: str, start: int) -> bool:
         """Said as where (or in what) the model runs: "runs on", "the serving code is" just before."""
@@ -444,8 +450,9 @@ class Understander:
     def _hedged(self, clause: str, start: int, end: int) -> bool:
         """A possibility ("maybe Android next year") or a thing of the past ("originally a Pi")."""
         near = " ".join(_WORD.findall(clause[:start])[-3:] + ["|"] + _WORD.findall(clause[end:])[:3])
-        obsolete = self.book.obsolete
-        return any(h.search(near) for h in self.book.hedges) or bool(obsolete and obsolete.search(clause[:start]))
+        b = self.book
+        return any(h.search(near) for h in b.hedges) or bool(b.obsolete and b.obsolete.search(clause[:start])) or bool(
+            b.obsolete_after and b.obsolete_after.search(clause[end:]))
 
     def training_clause(self, clause: str) -> bool:
         """A clause about training or prototyping that says nothing of running the model."""
@@ -486,19 +493,25 @@ class Understander:
                     return combined, " + ".join(dict.fromkeys(spans)), False
         words: dict[str, set[str]] = {}
         for h in hits:
-            words.setdefault(h.option, set()).add(h.span.rstrip("s"))
+            words.setdefault(h.option, set()).add(_stem(h.span))
         order = self.book.prefer.get(qid, ())
         best = min(hits, key=lambda h: (-len(words[h.option]),
                                         order.index(h.option) if h.option in order else len(order), -h.pos))
         tied = any(o != best.option and len(w) >= len(words[best.option]) for o, w in words.items())
         return best.option, best.span, tied
 
-    def _weigh(self, qid: str, hits: list[Hit], negated: set[tuple[str, str]], corrected_at: int = -1) -> list[Hit]:
+    def _weigh(self, qid: str, hits: list[Hit], negated: dict[tuple[str, str], set[str]],
+               corrected_at: int = -1) -> list[Hit]:
         """The hits that count: not an option the message negates outright ("not an LLM, just ..."),
+        unless more different words say it than deny it ("on an nRF5340 running Zephyr" outweighs
+        "I've done ML but never on MCUs"),
         not a possibility beside a certainty ("iPhone only for now, maybe Android next year"), and
         where the model is said to run beats what is merely named ("the dev box has an RTX 3080, but
         the model runs on a Raspberry Pi")."""
-        hits = [h for h in hits if (qid, h.option) not in negated]
+        said: dict[str, set[str]] = {}
+        for h in hits:
+            said.setdefault(h.option, set()).add(_stem(h.span))
+        hits = [h for h in hits if len(said[h.option]) > len(negated.get((qid, h.option), ()))]
         hits = [h for h in hits if h.pos > corrected_at] or hits  # "We're on AWS - sorry, correction, Azure"
         hits = [h for h in hits if not h.hedged] or hits
         if qid in self.book.placing:
@@ -506,11 +519,9 @@ class Understander:
         return hits
 
     # -- examples
-    def _example_matches(self, pieces: list[str], only: str | None = None, threshold: float | None = None,
-                         skip: list[set[str]] | None = None):
+    def _example_matches(self, pieces: list[str], only: str | None = None, threshold: float | None = None):
         """question id -> (similarity, option, clause): each clause goes to the question of its
-        nearest example (and to another question only if that one is nearly as near). `skip`: per
-        clause, questions its hints already speak to (an example sharing the hint's word is no better)."""
+        nearest example (and to another question only if that one is nearly as near)."""
         if not pieces:
             return {}
         sims = self.nearest.similarities(pieces)
@@ -525,7 +536,7 @@ class Understander:
                 if s < limit:
                     break
                 qid, oid = labels[j]
-                if (only is not None and qid != only) or (skip and qid in skip[i]):
+                if only is not None and qid != only:
                     continue
                 if clause_negated != self._example_negated[j]:
                     continue  # "not on phones" must not match "on phones", nor the reverse
@@ -555,9 +566,8 @@ class Understander:
         if not text.strip():
             return u
         norm = self.prepare(text)
-        hits, hinted, spoken, hinted_in = self._words(norm)
+        hits, hinted = self._words(norm)
         self._read_words(u, hits)
-        self._read_examples(u, norm, spoken, hinted_in)
         if pending and pending not in u.answers:
             self._read_reply(u, text, norm, pending)
         self._imply(u, u.answers)
@@ -582,10 +592,11 @@ class Understander:
         return re.sub(r" {2,}", " ", norm)
 
     def _words(self, norm: str):
-        """The synonym and hint hits that count, per question, and the clauses they spoke in."""
-        hits, spoken, negated = self._rule_hits(norm, self.book.rules)
-        hinted, hinted_in, negated_hints = self._rule_hits(norm, self.book.hints)
-        negated |= negated_hints
+        """The synonym and hint hits that count, per question."""
+        hits, negated = self._rule_hits(norm, self.book.rules)
+        hinted, negated_hints = self._rule_hits(norm, self.book.hints)
+        for key, spans in negated_hints.items():
+            negated.setdefault(key, set()).update(spans)
         for qid, qhits in list(hinted.items()):  # "runs on our backend" says where it runs
             placed = [h for h in qhits if h.placed and qid in self.book.placed_states]
             if placed:
@@ -595,7 +606,7 @@ class Understander:
         at = m.end() if m else -1
         hits = {q: kept for q, h in hits.items() if (kept := self._weigh(q, h, negated, at))}
         hinted = {q: kept for q, h in hinted.items() if (kept := self._weigh(q, h, negated, at))}
-        return hits, hinted, spoken, hinted_in
+        return hits, hinted
 
     def _read_words(self, u: Understanding, hits: dict[str, list[Hit]]) -> None:
         for qid, qhits in hits.items():
@@ -614,17 +625,6 @@ class Understander:
             others = tuple(dict.fromkeys(h.option for h in sorted(qhits) if h.option != oid))
             if others:
                 u.named[qid] = (oid, *others)
-
-    def _read_examples(self, u: Understanding, norm: str, spoken: dict, hinted_in: dict) -> None:
-        """Nearest examples, only for the clauses no synonym explained (synonyms are the surer
-        evidence), and only for clauses of two words or more (one word is too little to go by)."""
-        silent = [(c.strip(), hinted_in.get(o, set())) for o, c in clauses(norm)
-                  if o not in spoken and len(_content(c).split()) >= 2]
-        for qid, (_, oid, clause) in self._example_matches([c for c, _ in silent], skip=[h for _, h in silent]).items():
-            if qid not in u.answers and qid not in u.named:
-                if self.training_clause(clause) and qid in self.book.deployment_questions:
-                    continue
-                u.answers[qid], u.evidence[qid], u.how[qid] = oid, clause, "example"
 
     def _read_reply(self, u: Understanding, text: str, norm: str, pending: str) -> None:
         """A short reply to the question just asked: its option, or the nearest example of it."""

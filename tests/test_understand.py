@@ -317,7 +317,9 @@ def test_find_subject_finds_nothing(subjects, text):
     ("AMD MI300X boxes in our own colo", {"cloud": "none", "hardware": "amd_gpu"}),
     ("we planned to host on AWS but legal said no, so it's Azure only now", {"cloud": "azure"}),
     ("served on Azure, GPU type not decided yet", {"hardware": "any"}),
-    ("a Qt desktop tool built by a hospital's IT department", {"sector": "industry"}),
+    # a hospital is neither a company nor a research group, and "IT department" is no academic one: nothing
+    # is read from the words (the chat takes its stated default)
+    ("a Qt desktop tool built by a hospital's IT department", {"sector": None}),
     ("we compute pi to trillions of digits as a hobby", {"task": None}),
     # a plan dropped or a thing of the past counts only when nothing current is said
     ("originally the model was going to run on a Raspberry Pi, but it was too slow, so every line now gets a Jetson Orin",
