@@ -21,6 +21,7 @@ from advisor.questions import QuestionSet
 
 LIMIT = 2000  # characters kept of one message
 NEGATION_WINDOW = 3  # words before a synonym in which a negation cancels it
+SKIPPED_IN_NEGATION = frozenset({"or", "and", "nor", "a", "an", "the"})  # "not AWS or GCP", "NOT looking for a chatbot"
 MARGIN = 0.03  # a clause fills a second question only when its match is this close to the best
 COMMANDS = ("quit", "start_over", "help", "undo", "skip", "questions", "answers", "report",
             "compare", "why_vs", "why_not", "why", "details", "recommend")
@@ -399,7 +400,7 @@ class Understander:
 
     def _negated_before(self, clause: str, start: int) -> bool:
         """A negation among the few words before (a list goes on negating: "not AWS, GCP or Azure")."""
-        words = [w for w in _WORD.findall(clause[:start]) if w not in ("or", "and", "nor")][-NEGATION_WINDOW:]
+        words = [w for w in _WORD.findall(clause[:start]) if w not in SKIPPED_IN_NEGATION][-NEGATION_WINDOW:]
         tail = " ".join(words)
         return any(n.search(tail) for n in self.book.negation)
 
@@ -568,7 +569,7 @@ class Understander:
         norm = self.prepare(text)
         hits, hinted = self._words(norm)
         self._read_words(u, hits)
-        if pending and pending not in u.answers:
+        if pending:
             self._read_reply(u, text, norm, pending)
         self._imply(u, u.answers)
         # what the words only suggest, for the questions the message does not answer
@@ -620,6 +621,8 @@ class Understander:
             oid, span, tied = self._choose(qid, qhits)
             if tied:  # "a web dashboard in TypeScript and an Android app in Kotlin"
                 u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "tie"
+            elif all(h.hedged for h in ([h for h in qhits if h.option == oid] or qhits)):  # "did some JS once"
+                u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "hint"
             else:
                 u.answers[qid], u.evidence[qid], u.how[qid] = oid, span, "synonym"
             others = tuple(dict.fromkeys(h.option for h in sorted(qhits) if h.option != oid))
@@ -627,7 +630,18 @@ class Understander:
                 u.named[qid] = (oid, *others)
 
     def _read_reply(self, u: Understanding, text: str, norm: str, pending: str) -> None:
-        """A short reply to the question just asked: its option, or the nearest example of it."""
+        """A reply to the question just asked: an option named as the reply's first words is the answer
+        ("both, tho most of our users are on iphone"); else, when the words did not answer it, an option
+        named in a clause, or the nearest example of it."""
+        corrected = self.book.correction.search(norm) if self.book.correction else None
+        first = clauses(norm[corrected.end():] if corrected else text)[:1]  # "android. no wait, both - ..."
+        words = re.split(r"\s+[—–-]+\s+", first[0][1])[0] if first else ""
+        oid = self._reply_to(pending, words) if words else None
+        if oid is not None:
+            u.answers[pending], u.evidence[pending], u.how[pending] = oid, words.strip(), "reply"
+            return
+        if pending in u.answers:
+            return
         oid, evidence = None, text.strip()
         for _, piece in [(0, text)] + clauses(text):
             oid = self._reply_to(pending, piece)

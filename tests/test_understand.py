@@ -341,6 +341,48 @@ def test_find_subject_finds_nothing(subjects, text):
     # C++17 is C++; b/c is not C
     ("C++17 firmware on an STM32H7", {"language": "cpp", "target": "microcontroller"}),
     ("svc in python b/c the team knows it", {"language": "python"}),
+    # experience said in passing, both ways
+    ("flower shop, predict weekly orders, zero AI experience", {"experience": "beginner", "task": "tabular"}),
+    ("A few of us did the fast.ai course and trained some small image classifiers, so we're not complete beginners",
+     {"experience": "intermediate", "sector": None}),
+    ("I lead inference at a SaaS co, 10+ yrs in ML", {"experience": "expert"}),
+    ("The team is 4 perception engineers with PhDs, so we're very comfortable with the internals", {"experience": "expert"}),
+    ("We have one analyst who knows Excel very well but not programming and nothing of AI", {"experience": "beginner"}),
+    # tasks told by their data, not named
+    ("I'd like to predict which customers are about to stop ordering; our data is just spreadsheats of orders",
+     {"task": "tabular"}),
+    ("we want to spot atrial fibrillation in ECG recordings from wrist wearables", {"task": "other"}),
+    ("training graph neural nets on molecule graphs to predict toxicity", {"task": "other"}),
+    ("every incoming CV tagged with the skills it mentions", {"task": "nlp"}),
+    ("we serve fine-tuned Qwen models with vLLM on H100s", {"task": "llm"}),
+    ("an assistant that drafts first versions of contract clauses from our own templates", {"task": "llm"}),
+    ("All customer phone calls are recorded and we want to convert them into text", {"task": "speech"}),
+    ("2 million scanned pages of handwritten parish registers; we want to transcribe the text", {"task": "vision"}),
+    # a word that is something else here
+    ("Our company vision is to make claims painless: a model reads each email and routes it to the right team",
+     {"task": "nlp"}),
+    ("we have a problem with leaf rust in the plantation", {"language": None}),
+    ("we roast and sell java and espresso blends online", {"language": None, "sector": "industry"}),
+    ("it will be a service on our own servers next to the mail gateway", {"target": "server"}),
+    ("The next generation of our hearing aid should suppress background noise on the Cortex-M55",
+     {"task": "speech", "target": "microcontroller"}),
+    ("arduino nano 33 ble sense, recognise 'magic wand' gestures from the accelerometer, arduino sketch so c++",
+     {"task": "other"}),
+    ("We are NOT looking for a chatbot, only the classification of chat conversations", {"task": "nlp"}),
+    # said against once, said for more often
+    ("Master's project: frog calls on a Nordic nRF5340 running Zephyr, in C. I've done ML in Python but never on MCUs.",
+     {"target": "microcontroller"}),
+    ("I work for the city council. Incoming emails of citizens get sorted to the right department. No cloud contracts.",
+     {"task": "nlp", "cloud": "none"}),
+    # the past, the wished-for and the corrected
+    ("We did a sentiment model with BERT two years ago; now we want to transcribe the customer calls", {"task": "speech"}),
+    ("menu-bar app for my M2 MacBook Air; would be nice if it also ran on my old Intel iMac, but that's not a must",
+     {"hardware": "apple_silicon"}),
+    ("A100 and MI250 nodes... actually scratch the MI250s, procurement cancelled them, so NVIDIA only",
+     {"hardware": "nvidia_gpu"}),
+    ("It runs on iPads... oh wait, sorry, the inspectors switched to Samsung Galaxy Tabs", {"mobile_os": "android"}),
+    ("The HMI is Qt/C++, but the model will be called from the Rust side", {"language": "rust"}),
+    ("First I thought iPhone app, but actually its better as a macOS app on my Mac Studio", {"target": "desktop"}),
 ])
 def test_real_messages(u, text, expected):
     got = answers(u, text)
@@ -359,6 +401,29 @@ def test_training_is_not_deployment(u):
     assert got["target"] == "embedded" and got["hardware"] == "arm"
     got = answers(u, "data scientists prototype in Python notebooks, production is a Java service")
     assert got["language"] == "java"
+
+
+def test_a_free_message_is_read_by_its_words_not_its_nearest_example(u):
+    # "zero AI experience" is nearest to the example "we have some experience"
+    r = u.understand("zero AI experience")
+    assert r.answers.get("experience") == "beginner" and r.how["experience"] == "synonym"
+    assert "experience" not in u.understand("we like to know automatic when a client is angry").answers
+    # a short reply to the question just asked still goes by its nearest example
+    r = u.understand("depends on our budget honestly", pending="hardware")
+    assert r.answers["hardware"] == "any" and r.how["hardware"] == "reply"
+
+
+def test_a_reply_names_its_answer_first(u):
+    assert u.understand("both, tho most of our users are on iphone", pending="mobile_os").answers["mobile_os"] == "both"
+    r = u.understand("android. no wait, both — the sales team uses iphones", pending="mobile_os")
+    assert r.answers["mobile_os"] == "both"
+
+
+def test_an_answer_said_only_as_past_or_possibility_is_assumed_not_stated(u):
+    r = u.understand("I know a bit of programming (did some javascript once) but zero about AI")
+    assert "language" not in r.answers and r.assumed.get("language") == "javascript"
+    r = u.understand("iPhone only for now, maybe Android next year")
+    assert r.answers["mobile_os"] == "ios"
 
 
 def test_two_languages_for_two_platforms_are_not_one_answer(u):
