@@ -21,6 +21,7 @@ from advisor.questions import QuestionSet
 
 LIMIT = 2000  # characters kept of one message
 NEGATION_WINDOW = 3  # words before a synonym in which a negation cancels it
+CORRECTION_REACH = 100  # characters after "sorry, correction" in which what is named is the corrected answer
 SKIPPED_IN_NEGATION = frozenset({"or", "and", "nor", "a", "an", "the"})  # "not AWS or GCP", "NOT looking for a chatbot"
 MARGIN = 0.03  # a clause fills a second question only when its match is this close to the best
 COMMANDS = ("quit", "start_over", "help", "undo", "skip", "questions", "answers", "report",
@@ -513,7 +514,10 @@ class Understander:
         for h in hits:
             said.setdefault(h.option, set()).add(_stem(h.span))
         hits = [h for h in hits if len(said[h.option]) > len(negated.get((qid, h.option), ()))]
-        hits = [h for h in hits if h.pos > corrected_at] or hits  # "We're on AWS - sorry, correction, Azure"
+        # "We're on AWS - sorry, correction, Azure": what the correction says replaces what came before,
+        # for the question it speaks to (named soon after it), not for every question of the message
+        if corrected_at >= 0 and any(corrected_at < h.pos <= corrected_at + CORRECTION_REACH for h in hits):
+            hits = [h for h in hits if h.pos > corrected_at]
         hits = [h for h in hits if not h.hedged] or hits
         if qid in self.book.placing:
             hits = [h for h in hits if h.placed] or hits
