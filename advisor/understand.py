@@ -93,6 +93,10 @@ def clauses(text: str) -> list[tuple[int, str]]:
 # ---------------------------------------------------------------- the phrasebook
 
 
+# what may stand between the items of one list ("not AWS, GCP or Azure", "no chatbot or anything generative")
+_LIST_GLUE = re.compile(r"[\s,/]*((or|and|nor|a|an|the|any|anything|something|other|kind of|sort of)[\s,/]+)*")
+
+
 def _stem(span: str) -> str:
     """One word however inflected, for counting different words ("GPU" and "GPUs" are one)."""
     return span.strip().rstrip("s")
@@ -412,16 +416,23 @@ class Understander:
         hits: dict[str, list[Hit]] = {}
         negated: dict[tuple[str, str], set[str]] = {}
         for offset, clause in clauses(text):
-            found = []
+            found, denied = [], []
             for rule in rules:
                 for m in rule.regex.finditer(clause):
                     if m.end() == m.start():
                         continue
                     own_polarity = self._negated_anywhere(m.group())  # "never did ML", "no ML experience"
                     if not own_polarity and (self._negated_before(clause, m.start()) or self._negated_after(clause, m.end())):
-                        negated.setdefault((rule.question, rule.option), set()).add(_stem(m.group()))
-                        continue
-                    found.append((m.start(), m.end(), rule))
+                        denied.append((m.start(), m.end(), rule))
+                    else:
+                        found.append((m.start(), m.end(), rule))
+            # a list goes on denying: "not looking for a chatbot or anything generative"
+            for a, b, rule in sorted(found, key=lambda f: f[0]):
+                if any(b2 <= a and _LIST_GLUE.fullmatch(clause[b2:a]) for _, b2, _ in denied):
+                    found.remove((a, b, rule))
+                    denied.append((a, b, rule))
+            for a, b, rule in denied:
+                negated.setdefault((rule.question, rule.option), set()).add(_stem(clause[a:b]))
             # a longer name hides the shorter ones inside it ("visual wake words" is not about speech,
             # "raspberry pi pico" is a microcontroller, "react native" is not React)
             found = [(a, b, r) for a, b, r in found
@@ -603,12 +614,19 @@ class Understander:
         for key, spans in negated_hints.items():
             negated.setdefault(key, set()).update(spans)
         for qid, qhits in list(hinted.items()):  # "runs on our backend" says where it runs
-            placed = [h for h in qhits if h.placed and qid in self.book.placed_states]
+            # ... unless it points back at a place named outright ("an industrial PC ... run on that PC")
+            placed = [h for h in qhits if h.placed and qid in self.book.placed_states
+                      and not any(h.span in s.span for s in hits.get(qid, ()))]
             if placed:
                 hits.setdefault(qid, []).extend(placed)
                 hinted[qid] = [h for h in qhits if h not in placed]
         m = self.book.correction.search(norm) if self.book.correction else None
         at = m.end() if m else -1
+        for qid, qhits in hinted.items():  # "a website ... no wait, keep it simple, a program on the PC"
+            if at >= 0 and any(at < h.pos <= at + CORRECTION_REACH for h in qhits) and qid in hits:
+                hits[qid] = [h for h in hits[qid] if h.pos > at]
+                if not hits[qid]:
+                    del hits[qid]
         hits = {q: kept for q, h in hits.items() if (kept := self._weigh(q, h, negated, at))}
         hinted = {q: kept for q, h in hinted.items() if (kept := self._weigh(q, h, negated, at))}
         return hits, hinted

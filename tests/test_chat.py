@@ -468,18 +468,20 @@ def test_the_fresh_heldout_set_is_understood():
     assert r["per_100_all"] <= 2.5, r["extras"]
 
 
-@pytest.mark.parametrize("name, floor", [("chat_blind_2026b.yaml", 0.95), ("chat_blind_2026c.yaml", 0.95),
-                                         ("chat_blind_2026d.yaml", 0.92), ("chat_blind_2026e.yaml", 0.88),
-                                         ("chat_blind_2026f.yaml", 0.93), ("chat_blind_2026g.yaml", 0.88),
-                                         ("chat_blind_2026h.yaml", 0.85)])
+@pytest.mark.parametrize("name, floor", [("chat_blind_2026b.yaml", 0.97), ("chat_blind_2026c.yaml", 0.96),
+                                         ("chat_blind_2026d.yaml", 0.97), ("chat_blind_2026e.yaml", 0.96),
+                                         ("chat_blind_2026f.yaml", 0.97), ("chat_blind_2026g.yaml", 0.96),
+                                         ("chat_blind_2026h.yaml", 0.96), ("chat_blind_2026i.yaml", 0.96),
+                                         ("chat_blind_2026j.yaml", 0.95), ("chat_blind_2026k.yaml", 0.93),
+                                         ("chat_blind_2026l.yaml", 0.93)])
 def test_the_blind_sets_do_not_slip(name, floor):
-    """Sets written blind (b to g read after their one blind measurement, h never read; README): a
-    floor under each, a little below what was measured at the end of session 4."""
+    """Sets written blind, each read after its one blind measurement (README): a floor under each, a
+    little below what was measured at the end of session 5."""
     r = measure(Path(__file__).parent / "data" / name)
     print(f"\nchat understanding ({name}): {r['share']:.1%} of {r['answers']} answers; "
           f"{r['per_100']:.1f} contradictions per 100 ({r['per_100_all']:.1f} with assumptions)")
     assert r["share"] >= floor, r["misses"]
-    assert r["per_100"] <= (6.0 if name.endswith("h.yaml") else 3.5), [m for m in r["misses"] if m["got"]] + r["extras"]
+    assert r["per_100"] <= 3.5, [m for m in r["misses"] if m["got"]] + r["extras"]
 
 
 def test_the_measure_counts_fills_the_item_does_not_expect(tmp_path):
@@ -577,7 +579,7 @@ def test_a_mac_app_is_a_desktop_app(real):
     assert s.state()["answers"]["target"] == "desktop" and s.state()["answers"]["language"] == "swift"
 
 
-BLIND = {name: Path(__file__).parent / "data" / f"chat_blind_2026{name}.yaml" for name in "bcdefgh"}
+BLIND = {name: Path(__file__).parent / "data" / f"chat_blind_2026{name}.yaml" for name in "bcdefghijkl"}
 
 
 @pytest.mark.parametrize("path", [HELDOUT, HELDOUT_2026, *BLIND.values()], ids=["old", "2026", *BLIND])

@@ -383,6 +383,18 @@ def test_find_subject_finds_nothing(subjects, text):
     ("It runs on iPads... oh wait, sorry, the inspectors switched to Samsung Galaxy Tabs", {"mobile_os": "android"}),
     ("The HMI is Qt/C++, but the model will be called from the Rust side", {"language": "rust"}),
     ("First I thought iPhone app, but actually its better as a macOS app on my Mac Studio", {"target": "desktop"}),
+    ("It should be a website for all the wards... no wait, keep it simple, a program on the pharmacy PC only",
+     {"target": "desktop"}),
+    ("credits on AWS — sorry, on Google Cloud", {"cloud": "gcp"}),
+    # a list goes on denying
+    ("Not looking for a chatbot or anything generative, just predict the next word on the keyboard", {"task": "nlp"}),
+    # "that PC" points back at the industrial PC named outright
+    ("The HMI is an industrial PC (Intel Atom) running our C# software; it has to run on that PC", {"target": "embedded"}),
+    ("a web page that runs inside the browser on the school iPads", {"target": "browser"}),
+    ("students paste a text and get the parts of speech tagged", {"task": "nlp"}),
+    ("visitors' faces get turned into renaissance-style portraits live on a big screen", {"task": "generative"}),
+    ("doctors want a short summary of long patient records before the consultation", {"task": "llm"}),
+    ("Team is comfortable with PyTorch internals, no hand-holding needed", {"experience": "expert"}),
 ])
 def test_real_messages(u, text, expected):
     got = answers(u, text)
