@@ -468,20 +468,20 @@ def test_the_fresh_heldout_set_is_understood():
     assert r["per_100_all"] <= 2.5, r["extras"]
 
 
-@pytest.mark.parametrize("name, floor", [("chat_blind_2026b.yaml", 0.97), ("chat_blind_2026c.yaml", 0.96),
-                                         ("chat_blind_2026d.yaml", 0.97), ("chat_blind_2026e.yaml", 0.96),
-                                         ("chat_blind_2026f.yaml", 0.97), ("chat_blind_2026g.yaml", 0.96),
-                                         ("chat_blind_2026h.yaml", 0.96), ("chat_blind_2026i.yaml", 0.96),
-                                         ("chat_blind_2026j.yaml", 0.95), ("chat_blind_2026k.yaml", 0.93),
-                                         ("chat_blind_2026l.yaml", 0.93)])
-def test_the_blind_sets_do_not_slip(name, floor):
-    """Sets written blind, each read after its one blind measurement (README): a floor under each, a
-    little below what was measured at the end of session 5."""
-    r = measure(Path(__file__).parent / "data" / name)
-    print(f"\nchat understanding ({name}): {r['share']:.1%} of {r['answers']} answers; "
+@pytest.mark.parametrize("name, floor, ceiling", [
+    ("b", 0.97, 3.5), ("c", 0.96, 3.5), ("d", 0.97, 3.5), ("e", 0.96, 3.5), ("f", 0.97, 3.5), ("g", 0.96, 3.5),
+    ("h", 0.96, 3.5), ("i", 0.96, 3.5), ("j", 0.95, 3.5), ("k", 0.93, 3.5), ("l", 0.93, 4.0),
+    # measured once and never read: the published first figure (87.9% and 6.0; 92.0% and 3.3), a little slack
+    ("m", 0.86, 7.0), ("n", 0.90, 4.5)])
+def test_the_blind_sets_do_not_slip(name, floor, ceiling):
+    """Sets written blind, b to l each read after its one blind measurement, m and n never read
+    (README): a floor under the share filled and a ceiling over the contradictions per 100, a little
+    below and above what was measured at the end of session 5."""
+    r = measure(Path(__file__).parent / "data" / f"chat_blind_2026{name}.yaml")
+    print(f"\nchat understanding (set {name}): {r['share']:.1%} of {r['answers']} answers; "
           f"{r['per_100']:.1f} contradictions per 100 ({r['per_100_all']:.1f} with assumptions)")
-    assert r["share"] >= floor, r["misses"]
-    assert r["per_100"] <= 3.5, [m for m in r["misses"] if m["got"]] + r["extras"]
+    assert r["share"] >= floor, f"set {name}: {r['share']:.1%} filled"
+    assert r["per_100"] <= ceiling, f"set {name}: {r['per_100']:.1f} contradictions per 100"
 
 
 def test_the_measure_counts_fills_the_item_does_not_expect(tmp_path):
@@ -579,7 +579,7 @@ def test_a_mac_app_is_a_desktop_app(real):
     assert s.state()["answers"]["target"] == "desktop" and s.state()["answers"]["language"] == "swift"
 
 
-BLIND = {name: Path(__file__).parent / "data" / f"chat_blind_2026{name}.yaml" for name in "bcdefghijkl"}
+BLIND = {name: Path(__file__).parent / "data" / f"chat_blind_2026{name}.yaml" for name in "bcdefghijklmn"}
 
 
 @pytest.mark.parametrize("path", [HELDOUT, HELDOUT_2026, *BLIND.values()], ids=["old", "2026", *BLIND])
