@@ -306,7 +306,7 @@ class Understanding:
     # "GPU boxes" -> NVIDIA); the chat assumes these aloud and the person can correct them
     assumed: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)  # question id -> the words that said it
-    how: dict[str, str] = field(default_factory=dict)  # question id -> synonym | example | reply | implied | hint | tie
+    how: dict[str, str] = field(default_factory=dict)  # question id -> synonym | reply | implied | hint | tie
     # question id -> the options named that cannot all hold (left unanswered, e.g. Kotlin for the
     # Android app and Swift for the iOS one), or that were set aside for the answer (Python for training)
     named: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -435,8 +435,10 @@ class Understander:
                 negated.setdefault((rule.question, rule.option), set()).add(_stem(clause[a:b]))
             # a longer name hides the shorter ones inside it ("visual wake words" is not about speech,
             # "raspberry pi pico" is a microcontroller, "react native" is not React)
+            # (but not a place said as where it runs: "... runs on our backend on AWS" keeps "on our backend")
             found = [(a, b, r) for a, b, r in found
                      if not any(r2.question == r.question and a2 <= a and b <= b2 and (b2 - a2) > (b - a)
+                                and not (self._placed(r.question, clause, a) and not self._placed(r2.question, clause, a2))
                                 for a2, b2, r2 in found)]
             training = self.training_clause(clause)
             for a, b, rule in found:
@@ -470,7 +472,11 @@ class Understander:
     def training_clause(self, clause: str) -> bool:
         """A clause about training or prototyping that says nothing of running the model."""
         b = self.book
-        return bool(b.training and b.training.search(clause) and not (b.deploying and b.deploying.search(clause)))
+        said = b.training.search(clause) if b.training else None
+        if not said:
+            return False
+        rest = clause[:said.start()] + " " + clause[said.end():]  # "training runs on our DGX" is not running it
+        return not (b.deploying and b.deploying.search(rest))
 
     def _split(self, qid: str, hits: list[Hit]) -> tuple[tuple[str, str], str | None] | None:
         """Options of one question named for different platforms ("Kotlin for Android, Swift for iOS"):

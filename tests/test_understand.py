@@ -395,6 +395,16 @@ def test_find_subject_finds_nothing(subjects, text):
     ("visitors' faces get turned into renaissance-style portraits live on a big screen", {"task": "generative"}),
     ("doctors want a short summary of long patient records before the consultation", {"task": "llm"}),
     ("Team is comfortable with PyTorch internals, no hand-holding needed", {"experience": "expert"}),
+    # where it runs, said inside longer words; training said with "runs"; the past
+    ("We're building an iPhone app: the phone only takes the picture and the actual model runs on our backend on AWS",
+     {"target": "server"}),
+    ("The box is an i.MX 8M Plus board running Yocto. Training runs on our on-prem DGX, no cloud.",
+     {"target": "embedded", "hardware": "arm"}),
+    ("our Android app must predict on the phone itself. Until now the team ran XGBoost models on servers only.",
+     {"target": "mobile", "mobile_os": "android"}),
+    ("mostly samsungs, a few iphones", {"mobile_os": "both"}),
+    ("guests get their photo restyled as a comic or an oil painting right at the booth", {"task": "generative"}),
+    ("I sell kitchen gadgets on Amazon and Etsy and want lifestyle photos generated", {"sector": "industry", "cloud": None}),
 ])
 def test_real_messages(u, text, expected):
     got = answers(u, text)
