@@ -435,10 +435,12 @@ class Understander:
                 negated.setdefault((rule.question, rule.option), set()).add(_stem(clause[a:b]))
             # a longer name hides the shorter ones inside it ("visual wake words" is not about speech,
             # "raspberry pi pico" is a microcontroller, "react native" is not React)
-            # (but not a place said as where it runs: "... runs on our backend on AWS" keeps "on our backend")
+            # (but not a place said as where it runs, inside longer words that go on: "... runs on our
+            # backend on AWS" keeps "on our backend"; "run in Edge" is still the browser)
             found = [(a, b, r) for a, b, r in found
                      if not any(r2.question == r.question and a2 <= a and b <= b2 and (b2 - a2) > (b - a)
-                                and not (self._placed(r.question, clause, a) and not self._placed(r2.question, clause, a2))
+                                and not (b != b2 and self._placed(r.question, clause, a)
+                                         and not self._placed(r2.question, clause, a2))
                                 for a2, b2, r2 in found)]
             training = self.training_clause(clause)
             for a, b, rule in found:

@@ -405,6 +405,11 @@ def test_find_subject_finds_nothing(subjects, text):
     ("mostly samsungs, a few iphones", {"mobile_os": "both"}),
     ("guests get their photo restyled as a comic or an oil painting right at the booth", {"task": "generative"}),
     ("I sell kitchen gadgets on Amazon and Etsy and want lifestyle photos generated", {"sector": "industry", "cloud": None}),
+    ("I manage the desktop support team at an insurer; tickets should be routed to the right queue on our servers",
+     {"target": "server"}),
+    ("staff can only open Microsoft Edge, so it has to run in Edge", {"target": "browser"}),
+    ("firmware guy here, we make kitchen ovens: a wake word on an stm32l4", {"sector": "industry", "task": "speech"}),
+    ("the old Xeon boxes in our server room, no GPUs", {"cloud": "none", "hardware": "intel_cpu"}),
 ])
 def test_real_messages(u, text, expected):
     got = answers(u, text)
