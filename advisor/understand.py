@@ -22,6 +22,7 @@ from advisor.questions import QuestionSet
 LIMIT = 2000  # characters kept of one message
 NEGATION_WINDOW = 3  # words before a synonym in which a negation cancels it
 CORRECTION_REACH = 100  # characters after "sorry, correction" in which what is named is the corrected answer
+AGENT_WORDS = frozenset({"by", "with", "from"})  # "not allowed by our clients", "nothing shared with customers"
 SKIPPED_IN_NEGATION = frozenset({"or", "and", "nor", "a", "an", "the"})  # "not AWS or GCP", "NOT looking for a chatbot"
 MARGIN = 0.03  # a clause fills a second question only when its match is this close to the best
 COMMANDS = ("quit", "start_over", "help", "undo", "skip", "questions", "answers", "report",
@@ -406,8 +407,12 @@ class Understander:
     def _negated_before(self, clause: str, start: int) -> bool:
         """A negation among the few words before (a list goes on negating: "not AWS, GCP or Azure")."""
         words = [w for w in _WORD.findall(clause[:start]) if w not in SKIPPED_IN_NEGATION][-NEGATION_WINDOW:]
-        tail = " ".join(words)
-        return any(n.search(tail) for n in self.book.negation)
+        for n in self.book.negation:
+            m = n.search(" ".join(words))
+            # "the cloud is not allowed by our clients": what is denied is the allowing, not the clients
+            if m and not AGENT_WORDS & set(" ".join(words)[m.end():].split()):
+                return True
+        return False
 
     # -- synonyms
     def _rule_hits(self, text: str, rules: tuple[Rule, ...]):

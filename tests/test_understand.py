@@ -410,6 +410,12 @@ def test_find_subject_finds_nothing(subjects, text):
     ("staff can only open Microsoft Edge, so it has to run in Edge", {"target": "browser"}),
     ("firmware guy here, we make kitchen ovens: a wake word on an stm32l4", {"sector": "industry", "task": "speech"}),
     ("the old Xeon boxes in our server room, no GPUs", {"cloud": "none", "hardware": "intel_cpu"}),
+    # what is denied is the allowing, not the clients
+    ("we are a law firm in Munich; the cloud is not allowed by our clients", {"sector": "industry", "cloud": "none"}),
+    ("operators ask questions about the 900-page manual and get an answer with the page number", {"task": "llm"}),
+    ("we'd like to move inference into the visitor's browser with WebAssembly", {"target": "browser"}),
+    ("Dev laptops are a mix of M2 MacBooks and Windows ThinkPads, so there's no single hardware we can count on",
+     {"hardware": "any"}),
 ])
 def test_real_messages(u, text, expected):
     got = answers(u, text)
