@@ -24,7 +24,6 @@ NEGATION_WINDOW = 3  # words before a synonym in which a negation cancels it
 CORRECTION_REACH = 100  # characters after "sorry, correction" in which what is named is the corrected answer
 AGENT_WORDS = frozenset({"by", "with", "from"})  # "not allowed by our clients", "nothing shared with customers"
 SKIPPED_IN_NEGATION = frozenset({"or", "and", "nor", "a", "an", "the"})  # "not AWS or GCP", "NOT looking for a chatbot"
-MARGIN = 0.03  # a clause fills a second question only when its match is this close to the best
 COMMANDS = ("quit", "start_over", "help", "undo", "skip", "questions", "answers", "report",
             "compare", "why_vs", "why_not", "why", "details", "recommend")
 REPLIES = ("greeting", "help", "understood", "nothing_understood", "nothing_changed", "ask", "ask_hint",
@@ -96,6 +95,11 @@ def clauses(text: str) -> list[tuple[int, str]]:
 
 # what may stand between the items of one list ("not AWS, GCP or Azure", "no chatbot or anything generative")
 _LIST_GLUE = re.compile(r"[\s,/]*((or|and|nor|a|an|the|any|anything|something|other|kind of|sort of)[\s,/]+)*")
+
+
+def _named_after(corrected_at: int, hits) -> bool:
+    """Whether a correction (ending at `corrected_at`, -1 for none) is followed soon by one of these hits."""
+    return corrected_at >= 0 and any(corrected_at < h.pos <= corrected_at + CORRECTION_REACH for h in hits)
 
 
 def _stem(span: str) -> str:
@@ -406,11 +410,11 @@ class Understander:
 
     def _negated_before(self, clause: str, start: int) -> bool:
         """A negation among the few words before (a list goes on negating: "not AWS, GCP or Azure")."""
-        words = [w for w in _WORD.findall(clause[:start]) if w not in SKIPPED_IN_NEGATION][-NEGATION_WINDOW:]
+        tail = " ".join([w for w in _WORD.findall(clause[:start]) if w not in SKIPPED_IN_NEGATION][-NEGATION_WINDOW:])
         for n in self.book.negation:
-            m = n.search(" ".join(words))
+            m = n.search(tail)
             # "the cloud is not allowed by our clients": what is denied is the allowing, not the clients
-            if m and not AGENT_WORDS & set(" ".join(words)[m.end():].split()):
+            if m and not AGENT_WORDS & set(tail[m.end():].split()):
                 return True
         return False
 
@@ -540,7 +544,7 @@ class Understander:
         hits = [h for h in hits if len(said[h.option]) > len(negated.get((qid, h.option), ()))]
         # "We're on AWS - sorry, correction, Azure": what the correction says replaces what came before,
         # for the question it speaks to (named soon after it), not for every question of the message
-        if corrected_at >= 0 and any(corrected_at < h.pos <= corrected_at + CORRECTION_REACH for h in hits):
+        if _named_after(corrected_at, hits):
             hits = [h for h in hits if h.pos > corrected_at]
         hits = [h for h in hits if not h.hedged] or hits
         if qid in self.book.placing:
@@ -548,36 +552,18 @@ class Understander:
         return hits
 
     # -- examples
-    def _example_matches(self, pieces: list[str], only: str | None = None, threshold: float | None = None):
-        """question id -> (similarity, option, clause): each clause goes to the question of its
-        nearest example (and to another question only if that one is nearly as near)."""
-        if not pieces:
-            return {}
-        sims = self.nearest.similarities(pieces)
-        labels = self.nearest.labels
-        best: dict[str, tuple[float, str, str]] = {}
-        limit = self.book.threshold if threshold is None else threshold
-        for i, clause in enumerate(pieces):
-            clause_negated = self._negated_anywhere(normalise(clause))
-            per_question: dict[str, tuple[float, str]] = {}
-            for j in sims[i].argsort(kind="stable")[::-1]:
-                s = float(sims[i, j])
-                if s < limit:
-                    break
-                qid, oid = labels[j]
-                if only is not None and qid != only:
-                    continue
-                if clause_negated != self._example_negated[j]:
-                    continue  # "not on phones" must not match "on phones", nor the reverse
-                if qid not in per_question:
-                    per_question[qid] = (s, oid)
-            if not per_question:
-                continue
-            top = max(s for s, _ in per_question.values())
-            for qid, (s, oid) in per_question.items():
-                if s >= top - MARGIN and (qid not in best or s > best[qid][0] + 1e-12):
-                    best[qid] = (s, oid, clause)
-        return best
+    def _nearest_option(self, text: str, qid: str, threshold: float) -> str | None:
+        """The option of the example of `qid` nearest to a reply, when near enough and said the same
+        way ("not on phones" must not match "on phones", nor the reverse)."""
+        sims = self.nearest.similarities([text])[0]
+        negated = self._negated_anywhere(normalise(text))
+        for j in sims.argsort(kind="stable")[::-1]:
+            if sims[j] < threshold:
+                return None
+            q, oid = self.nearest.labels[j]
+            if q == qid and self._example_negated[j] == negated:
+                return oid
+        return None
 
     def _reply_to(self, qid: str, text: str) -> str | None:
         """A short reply to the question just asked: an option id, label or number."""
@@ -636,7 +622,7 @@ class Understander:
         m = self.book.correction.search(norm) if self.book.correction else None
         at = m.end() if m else -1
         for qid, qhits in hinted.items():  # "a website ... no wait, keep it simple, a program on the PC"
-            if at >= 0 and any(at < h.pos <= at + CORRECTION_REACH for h in qhits) and qid in hits:
+            if qid in hits and _named_after(at, qhits):
                 hits[qid] = [h for h in hits[qid] if h.pos > at]
                 if not hits[qid]:
                     del hits[qid]
@@ -684,9 +670,7 @@ class Understander:
                 evidence = piece.strip()
                 break
         if oid is None:
-            loose = self._example_matches([norm], only=pending, threshold=self.book.threshold * 0.6)
-            if pending in loose:
-                oid = loose[pending][1]
+            oid = self._nearest_option(norm, pending, self.book.threshold * 0.6)
         if oid is not None:
             u.answers[pending], u.evidence[pending], u.how[pending] = oid, evidence, "reply"
 

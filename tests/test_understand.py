@@ -465,6 +465,27 @@ def test_two_languages_for_two_platforms_are_not_one_answer(u):
     assert r.named["language"] == ("kotlin", "swift")
 
 
+def test_the_phrasebook_says_each_phrase_once():
+    """A phrase listed twice, or for two options of one question, is a slip that makes ties out of nothing."""
+    import collections
+
+    import yaml
+
+    from advisor.paths import packaged_dir
+
+    data = yaml.safe_load((packaged_dir("prompts") / "chat.yaml").read_text(encoding="utf-8"))
+    slips = []
+    for section in ("synonyms", "hints"):
+        for qid, options in data[section].items():
+            where = collections.defaultdict(list)
+            for oid, phrases in options.items():
+                for phrase in phrases:
+                    where[phrase].append(oid)
+            slips += [(section, qid, phrase, oids) for phrase, oids in where.items() if len(oids) > 1]
+    slips += [("spelling", w) for w, n in collections.Counter(data["spelling"]).items() if n > 1]
+    assert not slips
+
+
 def test_a_misspelling_is_not_made_from_an_ordinary_word(u):
     assert "sector" not in answers(u, "throughput matters a lot")  # not "masters"
     assert "task" not in answers(u, "closed-eye shots")  # not "shouts"
