@@ -156,6 +156,9 @@ class Phrasebook:
     obsolete: re.Pattern | None = None  # "originally", "we pitched": what follows in the clause is of the past
     placed_states: tuple[str, ...] = ()  # questions where a hint said as where it runs is a statement
     obsolete_after: re.Pattern | None = None  # "two years ago": what went before in the clause is of the past
+    # question -> words just before an answer that make it a person's skill, not the project's
+    # ("I know a bit of Python"): assumed aloud, never stated
+    skills: dict[str, re.Pattern] = field(default_factory=dict)
 
 
 def _fail(path: Path, where: str, message: str) -> BadInput:
@@ -270,10 +273,14 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
     correction = regex("correction", data["correction"]) if data.get("correction") else None
     obsolete = regex("obsolete", data["obsolete"]) if data.get("obsolete") else None
     obsolete_after = regex("obsolete_after", data["obsolete_after"]) if data.get("obsolete_after") else None
+    skills = {str(q): regex(f"skills.{q}", str(p)) for q, p in mapping("skills").items()}
+    for q in skills:
+        if q not in questions.ids:
+            raise _fail(path, "skills", f"unknown question '{q}'")
     return Phrasebook(str(path), threshold, needed, negation, tuple(examples), rules, implies, prefer,
                       combine, names, commands, replies, ignore, spelling, training, deploying,
                       deployment_questions, assume, tuple(places), hints, masks, placing, hedges,
-                      negation_after, correction, obsolete, placed_states, obsolete_after)
+                      negation_after, correction, obsolete, placed_states, obsolete_after, skills)
 
 
 @lru_cache(maxsize=4)
@@ -341,13 +348,27 @@ class _Nearest:
         return 0.5 * sw + 0.5 * sc
 
 
+@lru_cache(maxsize=1)
+def _english_words():
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1)
+
+
+def _english(word: str) -> bool:
+    """Whether an English dictionary knows the word (loaded on first use, about 0.2 s)."""
+    return word in _english_words()
+
+
 class Speller:
     """Corrects a misspelt word to a word of the phrasebook's `spelling` list ("rasberry" -> "raspberry",
     "andriod" -> "android"): names and terms worth catching, none of them an everyday word a real word
     could be mistaken for. Only words the phrasebook does not know are corrected (its synonyms, its
     example phrasings and the stop words are known), only words of five letters or more, to a word
     with the same first letter at most one edit away (two for words of seven letters or more; a swap
-    of two letters is one edit: rapidfuzz's optimal string alignment distance)."""
+    of two letters is one edit: rapidfuzz's optimal string alignment distance), and never a word an
+    English dictionary knows (pyspellchecker's: "processor" is not a misspelt "professor", nor
+    "sellers" "servers")."""
 
     def __init__(self, book: Phrasebook):
         targets: set[str] = set(book.spelling)
@@ -381,7 +402,7 @@ class Speller:
             candidates = [w for w in self.by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= limit
                           and not any(word == w + end or w == word + end for end in ("s", "es", "d", "ed", "ing"))]
             found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
-            if found is not None:
+            if found is not None and not _english(word):
                 fixed = found[0]
         self._cache[word] = fixed
         return fixed
@@ -460,7 +481,8 @@ class Understander:
                     # "nothing goes to a server", "does not run on the phone"
                     negated.setdefault((rule.question, rule.option), set()).add(_stem(clause[a:b]))
                     continue
-                hit = Hit(offset + a, rule.option, clause[a:b].strip(), placed, self._hedged(clause, a, b))
+                hedged = self._hedged(clause, a, b) or self._skill(rule.question, clause, a)
+                hit = Hit(offset + a, rule.option, clause[a:b].strip(), placed, hedged)
                 hits.setdefault(rule.question, []).append(hit)
         return hits, negated
 
@@ -479,6 +501,11 @@ class Understander:
         b = self.book
         return any(h.search(near) for h in b.hedges) or bool(b.obsolete and b.obsolete.search(clause[:start])) or bool(
             b.obsolete_after and b.obsolete_after.search(clause[end:]))
+
+    def _skill(self, qid: str, clause: str, start: int) -> bool:
+        """Said as what a person knows ("I can follow tutorials in Python"), not what the project uses."""
+        skill = self.book.skills.get(qid)
+        return bool(skill and skill.search(" ".join(clause[:start].split()[-6:]) + " "))
 
     def training_clause(self, clause: str) -> bool:
         """A clause about training or prototyping that says nothing of running the model."""

@@ -122,6 +122,12 @@ def test_a_numbered_reply_to_mobile_os_answers_only_that(u):
     ("our backend is in Go but the model runs on the phone", {"language": "go", "target": "mobile"}, {}),
     ("a research project for my PhD", {"sector": "academia"}, {}),
     ("the model is served from our servers", {"target": "server"}, {}),
+    # a language said as what a person knows is not what the project is written in
+    ("not a programmer but i can follow tutorials in python", {"experience": "beginner"}, {"language": "python"}),
+    ("I know a bit of Python from a course", {}, {"language": "python"}),
+    ("our app is in Kotlin and I know Python", {"language": "kotlin"}, {}),
+    # an institution's own machines suggest no cloud; the cloud may still train
+    ("it runs on the university's Slurm cluster", {"sector": "academia", "target": "server"}, {"cloud": "none"}),
 ])
 def test_words_that_only_suggest_an_answer_are_assumptions(u, text, said, assumed):
     r = u.understand(text)
@@ -416,6 +422,20 @@ def test_find_subject_finds_nothing(subjects, text):
     ("we'd like to move inference into the visitor's browser with WebAssembly", {"target": "browser"}),
     ("Dev laptops are a mix of M2 MacBooks and Windows ThinkPads, so there's no single hardware we can count on",
      {"hardware": "any"}),
+    # speech made by the model is generative media; speech read aloud by a person is speech
+    ("we want it to read the stories aloud in a warm custom voice synthesised on the iPhone itself", {"task": "generative"}),
+    ("turns a short hummed idea into a full drum loop, generated locally", {"task": "generative"}),
+    ("kids read a sentence aloud and we score their pronunciation", {"task": "speech"}),
+    ("Deploy on Alibaba Cloud ECS servers, the team is Java", {"cloud": None, "target": "server"}),
+    ("We are not experts of neural networks, we are electronic engineers", {"experience": "beginner"}),
+    ("I know my way around PyTorch but I'm no expert", {"experience": "intermediate"}),
+    ("It would run on a PC with an RTX 3090 - correction, the club just bought them a MacBook Pro with M3 Max",
+     {"hardware": "apple_silicon"}),
+    ("we cant send audio outside the hospital network, nothing may go to any cloud", {"cloud": "none"}),
+    ("Cloud is no option, the factory hall has no internet", {"cloud": "none"}),
+    # the organisation says the sector; the team's degrees do not
+    ("our startup builds delivery robots; most of the team did phds in robotics", {"sector": "industry"}),
+    ("we are e-learning company; student questions never go to a server", {"sector": "industry"}),
 ])
 def test_real_messages(u, text, expected):
     got = answers(u, text)
@@ -487,5 +507,8 @@ def test_the_phrasebook_says_each_phrase_once():
 
 
 def test_a_misspelling_is_not_made_from_an_ordinary_word(u):
+    assert "sector" not in answers(u, "an industrial PC with an x86 processor")  # not "professor"
+    assert "target" not in answers(u, "our sellers upload photos")  # not "servers"
+    assert answers(u, "an app for andriod phones")["mobile_os"] == "android"  # a misspelling still is
     assert "sector" not in answers(u, "throughput matters a lot")  # not "masters"
     assert "task" not in answers(u, "closed-eye shots")  # not "shouts"
