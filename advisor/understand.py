@@ -97,9 +97,26 @@ def clauses(text: str) -> list[tuple[int, str]]:
 _LIST_GLUE = re.compile(r"[\s,/]*((or|and|nor|a|an|the|any|anything|something|other|kind of|sort of)[\s,/]+)*")
 
 
-def _named_after(corrected_at: int, hits) -> bool:
-    """Whether a correction (ending at `corrected_at`, -1 for none) is followed soon by one of these hits."""
-    return corrected_at >= 0 and any(corrected_at < h.pos <= corrected_at + CORRECTION_REACH for h in hits)
+class Correction(NamedTuple):
+    """Where a correction ends ("sorry, correction:") and how far what it says reaches: to the end of
+    the sentence it speaks in, at most CORRECTION_REACH characters on."""
+    at: int
+    reach: int
+
+    @classmethod
+    def find(cls, pattern: re.Pattern | None, norm: str) -> Correction | None:
+        m = pattern.search(norm) if pattern else None
+        if m is None:
+            return None
+        words = re.search(r"\w", norm[m.end():])  # "wait, no. The app is in Kotlin": the next sentence
+        start = m.end() + (words.start() if words else 0)
+        end = re.search(r"[.!?](\s|$)", norm[start:])
+        return cls(m.end(), min(start + end.start() if end else len(norm), m.end() + CORRECTION_REACH))
+
+
+def _named_after(correction: Correction | None, hits) -> bool:
+    """Whether a correction is followed, within its sentence, by one of these hits."""
+    return correction is not None and any(correction.at < h.pos <= correction.reach for h in hits)
 
 
 def _stem(span: str) -> str:
@@ -159,6 +176,7 @@ class Phrasebook:
     # question -> words just before an answer that make it a person's skill, not the project's
     # ("I know a bit of Python"): assumed aloud, never stated
     skills: dict[str, re.Pattern] = field(default_factory=dict)
+    both_places: re.Pattern | None = None  # "the same model in both places": no one place is the answer
 
 
 def _fail(path: Path, where: str, message: str) -> BadInput:
@@ -274,13 +292,15 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
     obsolete = regex("obsolete", data["obsolete"]) if data.get("obsolete") else None
     obsolete_after = regex("obsolete_after", data["obsolete_after"]) if data.get("obsolete_after") else None
     skills = {str(q): regex(f"skills.{q}", str(p)) for q, p in mapping("skills").items()}
+    both_places = regex("stages.both_places", stages["both_places"]) if stages.get("both_places") else None
     for q in skills:
         if q not in questions.ids:
             raise _fail(path, "skills", f"unknown question '{q}'")
     return Phrasebook(str(path), threshold, needed, negation, tuple(examples), rules, implies, prefer,
                       combine, names, commands, replies, ignore, spelling, training, deploying,
                       deployment_questions, assume, tuple(places), hints, masks, placing, hedges,
-                      negation_after, correction, obsolete, placed_states, obsolete_after, skills)
+                      negation_after, correction, obsolete, placed_states, obsolete_after, skills,
+                      both_places)
 
 
 @lru_cache(maxsize=4)
@@ -558,7 +578,7 @@ class Understander:
         return best.option, best.span, tied
 
     def _weigh(self, qid: str, hits: list[Hit], negated: dict[tuple[str, str], set[str]],
-               corrected_at: int = -1) -> list[Hit]:
+               correction: Correction | None = None) -> list[Hit]:
         """The hits that count: not an option the message negates outright ("not an LLM, just ..."),
         unless more different words say it than deny it ("on an nRF5340 running Zephyr" outweighs
         "I've done ML but never on MCUs"),
@@ -571,8 +591,8 @@ class Understander:
         hits = [h for h in hits if len(said[h.option]) > len(negated.get((qid, h.option), ()))]
         # "We're on AWS - sorry, correction, Azure": what the correction says replaces what came before,
         # for the question it speaks to (named soon after it), not for every question of the message
-        if _named_after(corrected_at, hits):
-            hits = [h for h in hits if h.pos > corrected_at]
+        if _named_after(correction, hits):
+            hits = [h for h in hits if h.pos > correction.at]
         hits = [h for h in hits if not h.hedged] or hits
         if qid in self.book.placing:
             hits = [h for h in hits if h.placed] or hits
@@ -609,13 +629,13 @@ class Understander:
             return u
         norm = self.prepare(text)
         hits, hinted = self._words(norm)
-        self._read_words(u, hits)
+        self._read_words(u, hits, hinted, norm)
         if pending:
             self._read_reply(u, text, norm, pending)
         self._imply(u, u.answers)
         # what the words only suggest, for the questions the message does not answer
         for qid, qhits in hinted.items():
-            if qid not in u.answers and qid not in u.named:
+            if qid not in u.answers and qid not in u.named and qid not in u.assumed:
                 oid, span, _ = self._choose(qid, qhits)
                 u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "hint"
         if pending in u.assumed:  # "on our backend", asked where the model runs, is the answer
@@ -628,7 +648,7 @@ class Understander:
     def prepare(self, text: str) -> str:
         """Normalised, misspellings corrected, masked words blanked ("generated pixel-art sprites" ->
         "generated sprites")."""
-        norm = self.speller.fix(normalise(text))
+        norm = re.sub(r" {2,}", " ", self.speller.fix(normalise(text)))
         for mask in self.book.masks:
             norm = mask.sub(" ", norm)
         return re.sub(r" {2,}", " ", norm)
@@ -646,18 +666,19 @@ class Understander:
             if placed:
                 hits.setdefault(qid, []).extend(placed)
                 hinted[qid] = [h for h in qhits if h not in placed]
-        m = self.book.correction.search(norm) if self.book.correction else None
-        at = m.end() if m else -1
+        correction = Correction.find(self.book.correction, norm)
         for qid, qhits in hinted.items():  # "a website ... no wait, keep it simple, a program on the PC"
-            if qid in hits and _named_after(at, qhits):
-                hits[qid] = [h for h in hits[qid] if h.pos > at]
+            if qid in hits and _named_after(correction, qhits):
+                hits[qid] = [h for h in hits[qid] if h.pos > correction.at]
                 if not hits[qid]:
                     del hits[qid]
-        hits = {q: kept for q, h in hits.items() if (kept := self._weigh(q, h, negated, at))}
-        hinted = {q: kept for q, h in hinted.items() if (kept := self._weigh(q, h, negated, at))}
+        hits = {q: kept for q, h in hits.items() if (kept := self._weigh(q, h, negated, correction))}
+        hinted = {q: kept for q, h in hinted.items() if (kept := self._weigh(q, h, negated, correction))}
         return hits, hinted
 
-    def _read_words(self, u: Understanding, hits: dict[str, list[Hit]]) -> None:
+    def _read_words(self, u: Understanding, hits: dict[str, list[Hit]], hinted: dict[str, list[Hit]],
+                    norm: str) -> None:
+        both = bool(self.book.both_places and self.book.both_places.search(norm))
         for qid, qhits in hits.items():
             split = self._split(qid, qhits)
             if split:
@@ -667,6 +688,9 @@ class Understander:
                     continue
                 qhits = [h for h in qhits if h.option == common]
             oid, span, tied = self._choose(qid, qhits)
+            # "the same model runs on our backend and in the browser": two places, neither the answer
+            tied = tied or (both and qid in self.book.deployment_questions and oid in {h.option for h in qhits}
+                            and len({h.option for h in qhits + hinted.get(qid, [])}) > 1)
             if tied:  # "a web dashboard in TypeScript and an Android app in Kotlin"
                 u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "tie"
             elif all(h.hedged for h in ([h for h in qhits if h.option == oid] or qhits)):  # "did some JS once"

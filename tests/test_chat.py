@@ -580,7 +580,7 @@ def test_a_mac_app_is_a_desktop_app(real):
     assert s.state()["answers"]["target"] == "desktop" and s.state()["answers"]["language"] == "swift"
 
 
-BLIND = {name: Path(__file__).parent / "data" / f"chat_blind_2026{name}.yaml" for name in "bcdefghijklmnopqr"}
+BLIND = {name: Path(__file__).parent / "data" / f"chat_blind_2026{name}.yaml" for name in "bcdefghijklmnopqrst"}
 
 
 @pytest.mark.parametrize("path", [HELDOUT, HELDOUT_2026, *BLIND.values()], ids=["old", "2026", *BLIND])

@@ -123,7 +123,9 @@ def test_a_numbered_reply_to_mobile_os_answers_only_that(u):
     ("a research project for my PhD", {"sector": "academia"}, {}),
     ("the model is served from our servers", {"target": "server"}, {}),
     # a language said as what a person knows is not what the project is written in
-    ("not a programmer but i can follow tutorials in python", {"experience": "beginner"}, {"language": "python"}),
+    ("not a programmer but i can follow tutorials in python", {}, {"language": "python", "experience": "beginner"}),
+    # no programmer suggests no ML either, but does not say it
+    ("I'm a cardiologist, not a programmer", {}, {"experience": "beginner"}),
     ("I know a bit of Python from a course", {}, {"language": "python"}),
     ("our app is in Kotlin and I know Python", {"language": "kotlin"}, {}),
     # an institution's own machines suggest no cloud; the cloud may still train
@@ -435,6 +437,16 @@ def test_find_subject_finds_nothing(subjects, text):
     ("Cloud is no option, the factory hall has no internet", {"cloud": "none"}),
     # the organisation says the sector; the team's degrees do not
     ("our startup builds delivery robots; most of the team did phds in robotics", {"sector": "industry"}),
+    # a correction speaks to its own sentence; the old answer said again after it is dismissed
+    ("all our services are in go, running on gke. sorry, not gke, we moved to eks on aws. tried whisper in a python sidecar",
+     {"cloud": "aws", "language": "go"}),
+    ("served from our servers, in Java. Ah no, sorry, the scoring service is in Python, Java is only the core banking",
+     {"language": "python"}),
+    ("Backend is C# so it must be .NET... oh wait, correction: the worker will be Python, only the ticket portal is .NET",
+     {"language": "python"}),
+    ("we have credits on AWS - sorry, on Google Cloud, the AWS ones are expired", {"cloud": "gcp"}),
+    ("inside our Node backend - sorry, not Node anymore, we moved that service to Go", {"language": "go"}),
+    ("The orchestration is in Go but the service that runs the model will be in Python", {"language": "python"}),
     ("we are e-learning company; student questions never go to a server", {"sector": "industry"}),
 ])
 def test_real_messages(u, text, expected):
@@ -477,6 +489,12 @@ def test_an_answer_said_only_as_past_or_possibility_is_assumed_not_stated(u):
     assert "language" not in r.answers and r.assumed.get("language") == "javascript"
     r = u.understand("iPhone only for now, maybe Android next year")
     assert r.answers["mobile_os"] == "ios"
+
+
+def test_one_model_in_two_places_is_placed_by_assumption(u):
+    r = u.understand("we need one credit-limit model in two places: our Node.js backend on AWS and the customer's browser")
+    assert r.answers == {"cloud": "aws", "language": "javascript"}
+    assert r.assumed == {"target": "browser"} and r.how["target"] == "tie"
 
 
 def test_two_languages_for_two_platforms_are_not_one_answer(u):
