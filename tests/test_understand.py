@@ -447,6 +447,18 @@ def test_find_subject_finds_nothing(subjects, text):
     ("we have credits on AWS - sorry, on Google Cloud, the AWS ones are expired", {"cloud": "gcp"}),
     ("inside our Node backend - sorry, not Node anymore, we moved that service to Go", {"language": "go"}),
     ("The orchestration is in Go but the service that runs the model will be in Python", {"language": "python"}),
+    # words that are something else here
+    ("count visitors with little camera sensors above the doors; no images stored, just counts", {"task": "vision"}),
+    ("a sensor on each gearbox that listens to the vibration", {"task": "other"}),
+    ("a small e-commerce company that sells custom phone cases, already on AWS", {"target": None}),
+    ("it has to work on the laptop in the logging truck", {"target": "desktop"}),
+    ("the typed complaint emails tenants send us, sort them by topic", {"target": None, "task": "nlp"}),
+    ("on-device detection of frog calls, Cortex-M4F, firmware in C", {"target": "microcontroller"}),
+    ("a small robot that must understand simple vocal commands in french", {"task": "speech"}),
+    ("tfjs or onnxruntime-web for in-browser sentiment analysis?", {"language": "javascript", "target": "browser"}),
+    ("a tool that takes our plan and generates a painted-style picture of the garden", {"task": "generative"}),
+    ("scores applications from their form fields: age, sum insured, about 30 fields", {"task": "tabular"}),
+    ("take a photo of a painting and get the informations directly in the navigator", {"target": "browser"}),
     ("we are e-learning company; student questions never go to a server", {"sector": "industry"}),
 ])
 def test_real_messages(u, text, expected):
