@@ -23,6 +23,10 @@ LIMIT = 2000  # characters kept of one message
 NEGATION_WINDOW = 3  # words before a synonym in which a negation cancels it
 CORRECTION_REACH = 100  # characters after "sorry, correction" in which what is named is the corrected answer
 AGENT_WORDS = frozenset({"by", "with", "from"})  # "not allowed by our clients", "nothing shared with customers"
+# words after a thing denied that deny its moving, not the thing: "no images leave the device", "does not allow
+# that the texts go to our server" are about images and texts all the same
+MOVED_AFTER = re.compile(r"\s*(\w+\s+){0,2}(go|goes|going|leave|leaves|leaving|travel|travels|reach|reaches|sent|stored|saved|"
+                         r"uploaded|kept|retained|transmitted|be (sent|uploaded|stored|saved|transmitted))\b")
 SKIPPED_IN_NEGATION = frozenset({"or", "and", "nor", "a", "an", "the"})  # "not AWS or GCP", "NOT looking for a chatbot"
 COMMANDS = ("quit", "start_over", "help", "undo", "skip", "questions", "answers", "report",
             "compare", "why_vs", "why_not", "why", "details", "recommend")
@@ -67,6 +71,8 @@ def normalise(text: str) -> str:
     t = re.sub(r"(?<!\w)c#(?!\w)", " csharp ", t)
     t = re.sub(r"(?<![\w.])\.net(?!\w)", " dotnet ", t)
     t = re.sub(r"(?<=[a-z])\+(?=[a-z])", " + ", t)  # "android+ios" is two words
+    t = re.sub(r"(?<!\w)w/o(?=\s)", "without", t)  # chat shorthand: "w/o GPUs", "comfortable w/ pytorch"
+    t = re.sub(r"(?<!\w)w/(?=\s)", "with", t)
     return t
 
 
@@ -472,7 +478,9 @@ class Understander:
                     if m.end() == m.start():
                         continue
                     own_polarity = self._negated_anywhere(m.group())  # "never did ML", "no ML experience"
-                    if not own_polarity and (self._negated_before(clause, m.start()) or self._negated_after(clause, m.end())):
+                    moved = rule.question not in self.book.deployment_questions and MOVED_AFTER.match(clause, m.end())
+                    if not own_polarity and not moved and (
+                            self._negated_before(clause, m.start()) or self._negated_after(clause, m.end())):
                         denied.append((m.start(), m.end(), rule))
                     else:
                         found.append((m.start(), m.end(), rule))

@@ -459,6 +459,23 @@ def test_find_subject_finds_nothing(subjects, text):
     ("a tool that takes our plan and generates a painted-style picture of the garden", {"task": "generative"}),
     ("scores applications from their form fields: age, sum insured, about 30 fields", {"task": "tabular"}),
     ("take a photo of a painting and get the informations directly in the navigator", {"target": "browser"}),
+    # denying that data moves is not denying the data
+    ("sort requests in the citizen's browser: our officer does not allow that the texts go to our server",
+     {"task": "nlp", "target": "browser"}),
+    ("It runs on their workstations with NVIDIA RTX cards — sorry, they're plain Dell boxes with Intel CPUs",
+     {"hardware": "intel_cpu"}),
+    ("I run the platform team at a mobile operator; a backend service on our OpenShift cluster", {"target": "server"}),
+    ("leaks from vibration sensors, on the sensor nodes themselves: STM32L4 chips", {"target": "microcontroller"}),
+    ("we're a reinsurer, this is for the underwriting unit", {"sector": "industry"}),
+    ("were an online optician and want a virtual try-on in the browser", {"sector": "industry"}),
+    ("phd student here, comfortable w/ pytorch", {"experience": "intermediate"}),
+    ("the inference core would be Rust compiled to WebAssembly, the UI around it stays TypeScript", {"language": "rust"}),
+    ("jetson orin nano on a tractor spotting weeds, python", {"task": "vision"}),
+    ("users sketch a doodle and get a stylized painting back, in the browser", {"task": "generative"}),
+    ("a note-taking app where you can chat with your own notes", {"task": "llm"}),
+    ("Our data team is strong on SQL, weak on ML", {"experience": "beginner"}),
+    ("a browser game where the AI opponent is a small policy net trained w/ reinforcement learning, runs in JS",
+     {"target": "browser", "task": "other"}),
     ("we are e-learning company; student questions never go to a server", {"sector": "industry"}),
 ])
 def test_real_messages(u, text, expected):
