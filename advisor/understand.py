@@ -183,6 +183,7 @@ class Phrasebook:
     # ("I know a bit of Python"): assumed aloud, never stated
     skills: dict[str, re.Pattern] = field(default_factory=dict)
     both_places: re.Pattern | None = None  # "the same model in both places": no one place is the answer
+    pointers: frozenset[str] = frozenset()  # "on the board": a place said as where it runs that points back
 
 
 def _fail(path: Path, where: str, message: str) -> BadInput:
@@ -299,6 +300,7 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
     obsolete_after = regex("obsolete_after", data["obsolete_after"]) if data.get("obsolete_after") else None
     skills = {str(q): regex(f"skills.{q}", str(p)) for q, p in mapping("skills").items()}
     both_places = regex("stages.both_places", stages["both_places"]) if stages.get("both_places") else None
+    pointers = frozenset(normalise(str(w)) for w in stages.get("pointers") or [])
     for q in skills:
         if q not in questions.ids:
             raise _fail(path, "skills", f"unknown question '{q}'")
@@ -306,7 +308,7 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
                       combine, names, commands, replies, ignore, spelling, training, deploying,
                       deployment_questions, assume, tuple(places), hints, masks, placing, hedges,
                       negation_after, correction, obsolete, placed_states, obsolete_after, skills,
-                      both_places)
+                      both_places, pointers)
 
 
 @lru_cache(maxsize=4)
@@ -670,7 +672,8 @@ class Understander:
         for qid, qhits in list(hinted.items()):  # "runs on our backend" says where it runs
             # ... unless it points back at a place named outright ("an industrial PC ... run on that PC")
             placed = [h for h in qhits if h.placed and qid in self.book.placed_states
-                      and not any(h.span in s.span for s in hits.get(qid, ()))]
+                      and not any(h.span in s.span for s in hits.get(qid, ()))
+                      and not (h.span in self.book.pointers and any(s.pos < h.pos for s in hits.get(qid, ())))]
             if placed:
                 hits.setdefault(qid, []).extend(placed)
                 hinted[qid] = [h for h in qhits if h not in placed]

@@ -476,6 +476,15 @@ def test_find_subject_finds_nothing(subjects, text):
     ("Our data team is strong on SQL, weak on ML", {"experience": "beginner"}),
     ("a browser game where the AI opponent is a small policy net trained w/ reinforcement learning, runs in JS",
      {"target": "browser", "task": "other"}),
+    # a place that points back at one named outright; where it runs now, and where it is to move
+    ("gesture recognition on an Arduino Nano 33 BLE Sense; inference has to happen on the board, in C++",
+     {"target": "microcontroller"}),
+    ("The model runs on our own server right now, but we'd like to move inference into the visitor's browser",
+     {"target": "browser"}),
+    ("the final model gives predictions to collaborators by REST API on the same machines", {"target": "server"}),
+    ("a program on my laptop that looks at photos of old fuse boards", {"target": "desktop"}),
+    ("a service that generates texture variations (stone, moss, rust, cracked paint), pipeline in Python",
+     {"language": "python"}),
     ("we are e-learning company; student questions never go to a server", {"sector": "industry"}),
 ])
 def test_real_messages(u, text, expected):
