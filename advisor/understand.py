@@ -22,7 +22,9 @@ from advisor.questions import QuestionSet
 LIMIT = 2000  # characters kept of one message
 NEGATION_WINDOW = 3  # words before a synonym in which a negation cancels it
 CORRECTION_REACH = 100  # characters after "sorry, correction" in which what is named is the corrected answer
-AGENT_WORDS = frozenset({"by", "with", "from"})  # "not allowed by our clients", "nothing shared with customers"
+AGENT_WORDS = frozenset({"by", "from"})  # "not allowed by our clients", "nothing taken from customers"
+# ... and "with" after a verb ("nothing shared with customers"), not after a noun ("not a voice assistant with an LLM")
+_AGENT_WITH = re.compile(r"\b\w+ed with\b")
 # words after a thing denied that deny its moving, not the thing: "no images leave the device", "does not allow
 # that the texts go to our server" are about images and texts all the same
 MOVED_AFTER = re.compile(r"\s*(\w+\s+){0,2}(go|goes|going|leave|leaves|leaving|travel|travels|reach|reaches|sent|stored|saved|"
@@ -100,6 +102,8 @@ def clauses(text: str) -> list[tuple[int, str]]:
 
 
 # what may stand between the items of one list ("not AWS, GCP or Azure", "no chatbot or anything generative")
+# "not a voice assistant with an LLM behind it": what the denied thing comes with is denied too
+_DENIED_WITH = re.compile(r"\s*(\w+\s+){0,2}with\s+((a|an|the|any)\s+)?")
 _LIST_GLUE = re.compile(r"[\s,/]*((or|and|nor|a|an|the|any|anything|something|other|kind of|sort of)[\s,/]+)*")
 
 
@@ -463,7 +467,7 @@ class Understander:
         for n in self.book.negation:
             m = n.search(tail)
             # "the cloud is not allowed by our clients": what is denied is the allowing, not the clients
-            if m and not AGENT_WORDS & set(tail[m.end():].split()):
+            if m and not AGENT_WORDS & set(tail[m.end():].split()) and not _AGENT_WITH.search(tail[m.end():]):
                 return True
         return False
 
@@ -488,7 +492,8 @@ class Understander:
                         found.append((m.start(), m.end(), rule))
             # a list goes on denying: "not looking for a chatbot or anything generative"
             for a, b, rule in sorted(found, key=lambda f: f[0]):
-                if any(b2 <= a and _LIST_GLUE.fullmatch(clause[b2:a]) for _, b2, _ in denied):
+                if any(b2 <= a and (_LIST_GLUE.fullmatch(clause[b2:a]) or _DENIED_WITH.fullmatch(clause[b2:a]))
+                       for _, b2, _ in denied):
                     found.remove((a, b, rule))
                     denied.append((a, b, rule))
             for a, b, rule in denied:

@@ -485,6 +485,23 @@ def test_find_subject_finds_nothing(subjects, text):
     ("a program on my laptop that looks at photos of old fuse boards", {"target": "desktop"}),
     ("a service that generates texture variations (stone, moss, rust, cracked paint), pipeline in Python",
      {"language": "python"}),
+    # an assistant's brand is often the tool or the comparison, not the task
+    ("The boss says 'AI like ChatGPT' but I think it is normal prediction from our tables of process parameters",
+     {"task": "tabular"}),
+    ("12 features per charge cycle, one small table row per cycle. I asked Claude and it suggested a tiny MLP",
+     {"task": "tabular"}),
+    ("a local ChatGPT for our docs", {"task": "llm"}),
+    ("an iOS app for our claim experts that estimates the risk score of a claim", {"experience": None}),
+    ("segments liver lesions on CT slices; no cloud, GenAI hype notwithstanding", {"task": "vision"}),
+    ("servers with AMD Instinct MI210 — sorry, correction, the MI210 are for other project, for us 4x NVIDIA L40S",
+     {"hardware": "nvidia_gpu"}),
+    ("a Windows tool that drafts the shift-handover summary from their notes", {"task": "llm"}),
+    ("a model that predicts approval odds from ~15 user inputs", {"task": "tabular"}),
+    ("bee counter at the hive entrance on a stm32h7", {"task": "vision"}),
+    ("gestures of the child's hand from the acceleration sensor in a wristband", {"task": "other"}),
+    ("For our architecture faculty's design studio course; I'm a postdoc", {"sector": "academia"}),
+    ("I am not expert, I know only Excel and a little of VBA", {"experience": "beginner"}),
+    ("drivers type questons about delivery rules and get answers", {"task": "llm"}),
     ("we are e-learning company; student questions never go to a server", {"sector": "industry"}),
 ])
 def test_real_messages(u, text, expected):
@@ -527,6 +544,11 @@ def test_an_answer_said_only_as_past_or_possibility_is_assumed_not_stated(u):
     assert "language" not in r.answers and r.assumed.get("language") == "javascript"
     r = u.understand("iPhone only for now, maybe Android next year")
     assert r.answers["mobile_os"] == "ios"
+
+
+def test_what_a_denied_thing_comes_with_is_denied_too(u):
+    got = answers(u, "keyword spotting on the MCU. NOT a voice assistant with an LLM behind it, just 6 fixed commands")
+    assert got["target"] == "microcontroller" and got.get("task") != "llm"
 
 
 def test_one_model_in_two_places_is_placed_by_assumption(u):
