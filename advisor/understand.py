@@ -29,6 +29,8 @@ _AGENT_WITH = re.compile(r"\b\w+ed with\b")
 # that the texts go to our server" are about images and texts all the same
 MOVED_AFTER = re.compile(r"\s*(\w+\s+){0,2}(go|goes|going|leave|leaves|leaving|travel|travels|reach|reaches|sent|stored|saved|"
                          r"uploaded|kept|retained|transmitted|be (sent|uploaded|stored|saved|transmitted))\b")
+_MOVING = re.compile(r"\b(send|sends|sending|sent|upload|uploads|uploading|uploaded|share|shares|sharing|shared|"
+                     r"transmit\w*|stream|streams|streaming|store|stores|storing|save|saves|saving|leak\w*)\b")
 SKIPPED_IN_NEGATION = frozenset({"or", "and", "nor", "a", "an", "the"})  # "not AWS or GCP", "NOT looking for a chatbot"
 COMMANDS = ("quit", "start_over", "help", "undo", "skip", "questions", "answers", "report",
             "compare", "why_vs", "why_not", "why", "details", "recommend")
@@ -461,13 +463,16 @@ class Understander:
     def _negated_anywhere(self, text: str) -> bool:
         return any(n.search(text) for n in self.book.negation)
 
-    def _negated_before(self, clause: str, start: int) -> bool:
-        """A negation among the few words before (a list goes on negating: "not AWS, GCP or Azure")."""
+    def _negated_before(self, clause: str, start: int, moved: bool = False) -> bool:
+        """A negation among the few words before (a list goes on negating: "not AWS, GCP or Azure").
+        `moved`: a denied moving denies the moving, not the thing moved ("without sending audio")."""
         tail = " ".join([w for w in _WORD.findall(clause[:start]) if w not in SKIPPED_IN_NEGATION][-NEGATION_WINDOW:])
         for n in self.book.negation:
             m = n.search(tail)
+            rest = tail[m.end():] if m else ""
             # "the cloud is not allowed by our clients": what is denied is the allowing, not the clients
-            if m and not AGENT_WORDS & set(tail[m.end():].split()) and not _AGENT_WITH.search(tail[m.end():]):
+            if m and not AGENT_WORDS & set(rest.split()) and not _AGENT_WITH.search(rest) and not (
+                    moved and _MOVING.search(rest)):
                 return True
         return False
 
@@ -484,9 +489,10 @@ class Understander:
                     if m.end() == m.start():
                         continue
                     own_polarity = self._negated_anywhere(m.group())  # "never did ML", "no ML experience"
-                    moved = rule.question not in self.book.deployment_questions and MOVED_AFTER.match(clause, m.end())
+                    thing = rule.question not in self.book.deployment_questions  # what is moved, not where to
+                    moved = thing and MOVED_AFTER.match(clause, m.end())
                     if not own_polarity and not moved and (
-                            self._negated_before(clause, m.start()) or self._negated_after(clause, m.end())):
+                            self._negated_before(clause, m.start(), thing) or self._negated_after(clause, m.end())):
                         denied.append((m.start(), m.end(), rule))
                     else:
                         found.append((m.start(), m.end(), rule))
@@ -603,7 +609,13 @@ class Understander:
         said: dict[str, set[str]] = {}
         for h in hits:
             said.setdefault(h.option, set()).add(_stem(h.span))
-        hits = [h for h in hits if len(said[h.option]) > len(negated.get((qid, h.option), ()))]
+        def holds(option: str) -> bool:
+            denied = negated.get((qid, option), set())
+            # "on the ESP32-S3 inside ... not Arduino": one place denied by name is not another named
+            other_name = qid in self.book.placing and not denied & said[option]
+            return len(said[option]) > len(denied) or (other_name and len(said[option]) == len(denied))
+
+        hits = [h for h in hits if holds(h.option)]
         # "We're on AWS - sorry, correction, Azure": what the correction says replaces what came before,
         # for the question it speaks to (named soon after it), not for every question of the message
         if _named_after(correction, hits):

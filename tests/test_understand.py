@@ -502,6 +502,19 @@ def test_find_subject_finds_nothing(subjects, text):
     ("For our architecture faculty's design studio course; I'm a postdoc", {"sector": "academia"}),
     ("I am not expert, I know only Excel and a little of VBA", {"experience": "beginner"}),
     ("drivers type questons about delivery rules and get answers", {"task": "llm"}),
+    # for a client: their own servers, what the client makes
+    ("claims triage on their tabular policy data, served from their own servers inside a Java backend",
+     {"cloud": "none", "language": "java"}),
+    ("our client makes smart intercoms; speaker verification on the door unit", {"sector": "industry"}),
+    ("I'm the IT guy at a mobile crane rental firm: a model on the industrial PC at each depot", {"target": "embedded"}),
+    ("Client: dental lab that makes crowns. Windows desktop app, tooth scan segmentation", {"sector": None}),
+    ("an affordability score computed in the browser from the form the customer fills in", {"task": "tabular"}),
+    ("It would run on Azure. Our backend is all Go.", {"language": "go"}),
+    ("It must run in their datacenter, not in a public cloud", {"cloud": "none"}),
+    ("score the pronunciation of the students in the browser, without sending audio to a server", {"task": "speech"}),
+    ("a keyword spotter on the ESP32-S3 inside, plain C. Not Arduino, not MicroPython", {"target": "microcontroller"}),
+    ("I trained a 1D CNN on my own workstation with an RTX 4090; now it must run on the observatory's Xeon server",
+     {"hardware": "intel_cpu"}),
     ("we are e-learning company; student questions never go to a server", {"sector": "industry"}),
 ])
 def test_real_messages(u, text, expected):
