@@ -515,6 +515,12 @@ def test_find_subject_finds_nothing(subjects, text):
     ("a keyword spotter on the ESP32-S3 inside, plain C. Not Arduino, not MicroPython", {"target": "microcontroller"}),
     ("I trained a 1D CNN on my own workstation with an RTX 4090; now it must run on the observatory's Xeon server",
      {"hardware": "intel_cpu"}),
+    ("Our online furniture shop wants a 'find similar sofa' feature", {"sector": "industry"}),
+    ("swfit, its an ipad app", {"language": "swift"}),
+    ("Insurer: claim-email classifier as an Azure service, .NET.", {"task": "nlp"}),
+    ("every batch gives one row: 30 process settings plus the lab result", {"task": "tabular"}),
+    ("customers type what they need, like 'kids skis for 3 days', and it maps that to product categories",
+     {"task": "nlp"}),
     ("we are e-learning company; student questions never go to a server", {"sector": "industry"}),
 ])
 def test_real_messages(u, text, expected):
