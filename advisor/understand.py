@@ -105,7 +105,7 @@ def clauses(text: str) -> list[tuple[int, str]]:
 
 # what may stand between the items of one list ("not AWS, GCP or Azure", "no chatbot or anything generative")
 # "not a voice assistant with an LLM behind it": what the denied thing comes with is denied too
-_DENIED_WITH = re.compile(r"\s*(\w+\s+){0,2}with\s+((a|an|the|any)\s+)?")
+_DENIED_WITH = re.compile(r"\s*(\w+\s+){0,2}(with|like)\s+((a|an|the|any)\s+)?")
 _LIST_GLUE = re.compile(r"[\s,/]*((or|and|nor|a|an|the|any|anything|something|other|kind of|sort of)[\s,/]+)*")
 
 
@@ -190,6 +190,7 @@ class Phrasebook:
     skills: dict[str, re.Pattern] = field(default_factory=dict)
     both_places: re.Pattern | None = None  # "the same model in both places": no one place is the answer
     pointers: frozenset[str] = frozenset()  # "on the board": a place said as where it runs that points back
+    first_named: frozenset[str] = frozenset()  # questions where, between options said as often, the first wins
 
 
 def _fail(path: Path, where: str, message: str) -> BadInput:
@@ -307,6 +308,10 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
     skills = {str(q): regex(f"skills.{q}", str(p)) for q, p in mapping("skills").items()}
     both_places = regex("stages.both_places", stages["both_places"]) if stages.get("both_places") else None
     pointers = frozenset(normalise(str(w)) for w in stages.get("pointers") or [])
+    first_named = frozenset(str(q) for q in data.get("first_named") or [])
+    for q in first_named:
+        if q not in questions.ids:
+            raise _fail(path, "first_named", f"unknown question '{q}'")
     for q in skills:
         if q not in questions.ids:
             raise _fail(path, "skills", f"unknown question '{q}'")
@@ -314,7 +319,7 @@ def parse(data, path: Path, questions: QuestionSet) -> Phrasebook:
                       combine, names, commands, replies, ignore, spelling, training, deploying,
                       deployment_questions, assume, tuple(places), hints, masks, placing, hedges,
                       negation_after, correction, obsolete, placed_states, obsolete_after, skills,
-                      both_places, pointers)
+                      both_places, pointers, first_named)
 
 
 @lru_cache(maxsize=4)
@@ -482,6 +487,7 @@ class Understander:
         LLM", "not on the phone")."""
         hits: dict[str, list[Hit]] = {}
         negated: dict[tuple[str, str], set[str]] = {}
+        after_training = False
         for offset, clause in clauses(text):
             found, denied = [], []
             for rule in rules:
@@ -502,7 +508,12 @@ class Understander:
                        for _, b2, _ in denied):
                     found.remove((a, b, rule))
                     denied.append((a, b, rule))
+            # "training happens on our server, not the Pi": a denial that goes on from a training clause
+            training = self.training_clause(clause) or (after_training and bool(re.match(r"\s*(not|never)\b", clause)))
+            after_training = training
             for a, b, rule in denied:
+                if training and rule.question in self.book.deployment_questions:
+                    continue  # "training happens on our server, not the Pi" denies no place to run
                 negated.setdefault((rule.question, rule.option), set()).add(_stem(clause[a:b]))
             # a longer name hides the shorter ones inside it ("visual wake words" is not about speech,
             # "raspberry pi pico" is a microcontroller, "react native" is not React)
@@ -513,7 +524,6 @@ class Understander:
                                 and not (b != b2 and self._placed(r.question, clause, a)
                                          and not self._placed(r2.question, clause, a2))
                                 for a2, b2, r2 in found)]
-            training = self.training_clause(clause)
             for a, b, rule in found:
                 if training and rule.question in self.book.deployment_questions:
                     continue  # "we train on TPUs on Google Cloud": training is not deployment
@@ -593,8 +603,11 @@ class Understander:
         for h in hits:
             words.setdefault(h.option, set()).add(_stem(h.span))
         order = self.book.prefer.get(qid, ())
-        best = min(hits, key=lambda h: (-len(words[h.option]),
-                                        order.index(h.option) if h.option in order else len(order), -h.pos))
+        if qid in self.book.first_named:  # "I'm a student ... sorts SMS into spam, bank, private": who speaks first
+            best = min(hits, key=lambda h: (-len(words[h.option]), h.pos))
+        else:
+            best = min(hits, key=lambda h: (-len(words[h.option]),
+                                            order.index(h.option) if h.option in order else len(order), -h.pos))
         tied = any(o != best.option and len(w) >= len(words[best.option]) for o, w in words.items())
         return best.option, best.span, tied
 
@@ -607,13 +620,19 @@ class Understander:
         where the model is said to run beats what is merely named ("the dev box has an RTX 3080, but
         the model runs on a Raspberry Pi")."""
         said: dict[str, set[str]] = {}
-        for h in hits:
-            said.setdefault(h.option, set()).add(_stem(h.span))
+        ends: dict[str, int] = {}
+        for h in sorted(hits):  # overlapping names are one ("raspberry pi" and "pi zero" in "Raspberry Pi Zero")
+            if h.pos >= ends.get(h.option, -1):
+                said.setdefault(h.option, set()).add(_stem(h.span))
+            ends[h.option] = max(ends.get(h.option, -1), h.pos + len(h.span))
+
         def holds(option: str) -> bool:
             denied = negated.get((qid, option), set())
             # "on the ESP32-S3 inside ... not Arduino": one place denied by name is not another named
-            other_name = qid in self.book.placing and not denied & said[option]
-            return len(said[option]) > len(denied) or (other_name and len(said[option]) == len(denied))
+            words = said.get(option, set())
+            bare = {re.sub(r"^(the|a|an|our|my) ", "", w) for w in denied}
+            other_name = qid in self.book.placing and not any(d in w or w in d for d in bare for w in words)
+            return len(words) > len(denied) or (other_name and len(words) == len(denied))
 
         hits = [h for h in hits if holds(h.option)]
         # "We're on AWS - sorry, correction, Azure": what the correction says replaces what came before,
