@@ -29,6 +29,9 @@ _AGENT_WITH = re.compile(r"\b\w+ed with\b")
 # that the texts go to our server" are about images and texts all the same
 MOVED_AFTER = re.compile(r"\s*(\w+\s+){0,2}(go|goes|going|leave|leaves|leaving|travel|travels|reach|reaches|sent|stored|saved|"
                          r"uploaded|kept|retained|transmitted|be (sent|uploaded|stored|saved|transmitted))\b")
+# ... and words after it that make the denial about the team's experience: "nothing with LLMs yet", "no LLM
+# experience", "never trained a CNN before" say nothing against an LLM or a CNN now
+EXPERIENCE_AFTER = re.compile(r"\s*(\w+\s+){0,2}(yet|before|so far|experience|expertise|background|knowledge)\b")
 _MOVING = re.compile(r"\b(send|sends|sending|sent|upload|uploads|uploading|uploaded|share|shares|sharing|shared|"
                      r"transmit\w*|stream|streams|streaming|store|stores|storing|save|saves|saving|leak\w*)\b")
 SKIPPED_IN_NEGATION = frozenset({"or", "and", "nor", "a", "an", "the"})  # "not AWS or GCP", "NOT looking for a chatbot"
@@ -496,7 +499,7 @@ class Understander:
                         continue
                     own_polarity = self._negated_anywhere(m.group())  # "never did ML", "no ML experience"
                     thing = rule.question not in self.book.deployment_questions  # what is moved, not where to
-                    moved = thing and MOVED_AFTER.match(clause, m.end())
+                    moved = thing and (MOVED_AFTER.match(clause, m.end()) or EXPERIENCE_AFTER.match(clause, m.end()))
                     if not own_polarity and not moved and (
                             self._negated_before(clause, m.start(), thing) or self._negated_after(clause, m.end())):
                         denied.append((m.start(), m.end(), rule))
