@@ -76,6 +76,7 @@ def normalise(text: str) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     t = re.sub(r"(?<!\w)c\+\+(?:\d\d)?(?!\w)", " cplusplus ", t)  # also C++17, C++20
     t = re.sub(r"(?<!\w)c#(?!\w)", " csharp ", t)
+    t = re.sub(r"\bc plus plus\b", " cplusplus ", t)
     t = re.sub(r"(?<![\w.])\.net(?!\w)", " dotnet ", t)
     t = re.sub(r"(?<=[a-z])\+(?=[a-z])", " + ", t)  # "android+ios" is two words
     t = re.sub(r"(?<!\w)w/o(?=\s)", "without", t)  # chat shorthand: "w/o GPUs", "comfortable w/ pytorch"
@@ -698,6 +699,7 @@ class Understander:
         """Normalised, misspellings corrected, masked words blanked ("generated pixel-art sprites" ->
         "generated sprites")."""
         norm = re.sub(r" {2,}", " ", self.speller.fix(normalise(text)))
+        norm = re.sub(r"\bno(?=[:,!](\s|$))", "nope", norm)  # "sorry, no: iPhone only" says no to what came before
         for mask in self.book.masks:
             norm = mask.sub(" ", norm)
         return re.sub(r" {2,}", " ", norm)

@@ -471,13 +471,13 @@ def test_the_fresh_heldout_set_is_understood():
 @pytest.mark.parametrize("name, floor, ceiling", [
     ("b", 0.97, 3.5), ("c", 0.96, 3.5), ("d", 0.97, 3.5), ("e", 0.96, 3.5), ("f", 0.97, 3.5), ("g", 0.96, 3.5),
     ("h", 0.96, 3.5), ("i", 0.96, 3.5), ("j", 0.95, 3.5), ("k", 0.96, 3.5), ("l", 0.95, 3.5),
-    ("m", 0.91, 5.0), ("n", 0.93, 3.5), ("o", 0.96, 3.5), ("p", 0.93, 4.5), ("q", 0.93, 4.0),
-    # measured once and never read: the published first figure (93.2% and 3.3), a little slack
-    ("r", 0.91, 4.0)])
+    ("m", 0.94, 4.0), ("n", 0.95, 3.5), ("o", 0.96, 3.5), ("p", 0.96, 3.0), ("q", 0.95, 3.5), ("r", 0.94, 3.0),
+    ("s", 0.96, 3.5), ("u", 0.97, 3.0), ("v", 0.95, 5.0), ("w", 0.96, 3.5), ("x", 0.97, 3.0), ("y", 0.96, 4.5),
+    ("z", 0.96, 4.5)])
 def test_the_blind_sets_do_not_slip(name, floor, ceiling):
-    """Sets written blind, b to q each read after its one blind measurement, r never read
-    (README): a floor under the share filled and a ceiling over the contradictions per 100, a little
-    below and above what was measured at the end of session 5."""
+    """Sets written blind, each read after its one blind measurement (README): a floor under the share
+    filled and a ceiling over the contradictions per 100, a little below and above what was measured at
+    the end of session 6."""
     r = measure(Path(__file__).parent / "data" / f"chat_blind_2026{name}.yaml")
     print(f"\nchat understanding (set {name}): {r['share']:.1%} of {r['answers']} answers; "
           f"{r['per_100']:.1f} contradictions per 100 ({r['per_100_all']:.1f} with assumptions)")
@@ -580,7 +580,8 @@ def test_a_mac_app_is_a_desktop_app(real):
     assert s.state()["answers"]["target"] == "desktop" and s.state()["answers"]["language"] == "swift"
 
 
-BLIND = {name: Path(__file__).parent / "data" / f"chat_blind_2026{name}.yaml" for name in "bcdefghijklmnopqrst"}
+BLIND = {name: Path(__file__).parent / "data" / f"chat_blind_2026{name}.yaml"
+         for name in [*"bcdefghijklmnopqrstuvwxyz", "aa"]}
 
 
 @pytest.mark.parametrize("path", [HELDOUT, HELDOUT_2026, *BLIND.values()], ids=["old", "2026", *BLIND])
