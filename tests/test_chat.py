@@ -473,7 +473,9 @@ def test_the_fresh_heldout_set_is_understood():
     ("h", 0.96, 3.5), ("i", 0.96, 3.5), ("j", 0.95, 3.5), ("k", 0.96, 3.5), ("l", 0.95, 3.5),
     ("m", 0.94, 4.0), ("n", 0.95, 3.5), ("o", 0.96, 3.5), ("p", 0.96, 3.0), ("q", 0.95, 3.5), ("r", 0.94, 3.0),
     ("s", 0.96, 3.5), ("u", 0.97, 3.0), ("v", 0.95, 5.0), ("w", 0.96, 3.5), ("x", 0.97, 3.0), ("y", 0.96, 4.5),
-    ("z", 0.96, 4.5)])
+    ("z", 0.97, 3.5), ("aa", 0.97, 3.0),
+    # measured with the final code of session 6 and never read: 95.2% and 3.4 (README), a little slack
+    ("t", 0.94, 4.0)])
 def test_the_blind_sets_do_not_slip(name, floor, ceiling):
     """Sets written blind, each read after its one blind measurement (README): a floor under the share
     filled and a ceiling over the contradictions per 100, a little below and above what was measured at
