@@ -472,16 +472,16 @@ class Understander:
     def _negated_anywhere(self, text: str) -> bool:
         return any(n.search(text) for n in self.book.negation)
 
-    def _negated_before(self, clause: str, start: int, moved: bool = False) -> bool:
+    def _negated_before(self, clause: str, start: int, thing: bool = False) -> bool:
         """A negation among the few words before (a list goes on negating: "not AWS, GCP or Azure").
-        `moved`: a denied moving denies the moving, not the thing moved ("without sending audio")."""
+        For a `thing` (not a place), a denied moving denies the moving, not the thing ("without sending audio")."""
         tail = " ".join([w for w in _WORD.findall(clause[:start]) if w not in SKIPPED_IN_NEGATION][-NEGATION_WINDOW:])
         for n in self.book.negation:
             m = n.search(tail)
             rest = tail[m.end():] if m else ""
             # "the cloud is not allowed by our clients": what is denied is the allowing, not the clients
             if m and not AGENT_WORDS & set(rest.split()) and not _AGENT_WITH.search(rest) and not (
-                    moved and _MOVING.search(rest)):
+                    thing and _MOVING.search(rest)):
                 return True
         return False
 
