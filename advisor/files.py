@@ -24,9 +24,9 @@ import errno
 import json
 import os
 import re
+import secrets
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from advisor.errors import BadInput
@@ -226,13 +226,32 @@ def clean_stale(target: Path) -> list[Path]:
     return removed
 
 
+_TMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _temporary_names(folder: Path, name: str):
+    """Names for the temporary file beside a target: `.NAME.PID.XXXXXXXX.tmp`."""
+    for _ in range(100):
+        yield os.path.join(folder, f".{name[:_TMP_NAME]}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
 def _atomic(real: Path, shown: Path, st: os.stat_result | None, raw: bytes) -> None:
     folder = real.parent if str(real.parent) else Path(".")
     clean_stale(real)
     tmp = None
     try:
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{real.name[:_TMP_NAME]}.{os.getpid()}.", suffix=".tmp", dir=folder)
+            # named before it exists, so that Ctrl-C or SIGTERM (raised as exceptions, in whichever
+            # statement runs when they land) can never leave a file the cleanup below does not know
+            for tmp in _temporary_names(folder, real.name):
+                try:
+                    fd = os.open(tmp, _TMP_FLAGS, 0o600)
+                    break
+                except FileExistsError:  # our PID's name left by a dead process: the next name
+                    continue
+            else:
+                tmp = None
+                raise FileExistsError(errno.EEXIST, "no free temporary file name")
         except OSError as exc:
             raise BadInput(f"{_where(shown)}: cannot write ({_explain(exc)}); choose a writable path") from None
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 
@@ -27,6 +28,26 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", full)
     with pytest.raises(BadInput, match="No space left on device"):
+        write_output(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name == "nt", reason="POSIX signals")
+def test_ctrl_c_just_after_the_temporary_file_is_created_leaves_no_temp(tmp_path, monkeypatch):
+    """The window CI once hit: SIGTERM (here SIGINT) landing just after the temporary file is
+    created, before the statement that created it has finished."""
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    real_open = os.open
+
+    def open_then_interrupted(*a, **k):
+        made = real_open(*a, **k)
+        os.kill(os.getpid(), signal.SIGINT)  # lands before the caller gets the descriptor
+        return made
+
+    monkeypatch.setattr(os, "open", open_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
         write_output(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
