@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from advisor.errors import BadInput
@@ -48,8 +49,17 @@ this that these those we we're we'll we've our ours us i i'm i'll i've my me you
 should could can may might must shall do does did has have had going gonna want wants need needs so just also
 there here then than which who what when where how all some any very really quite about into over later now
 work works working worked""".split())
-_CLAUSE = re.compile(r"(?:[;!?,\n]|\.(?!\w))+|\s(?:but|while|whereas|although|though|however)\s")  # not "i.mx", "node.js"
+# (not "i.mx", "node.js"; a colon only before a phase: "everything runs on GCP: training on A100s, inference on GKE")
+_CLAUSE = re.compile(r"(?:[;!?,\n]|\.(?!\w)|:(?=\s*(training|trained|train|inference|serving|deployment|prototyping|"
+                     r"fine-?tuning)\b))+|\s(?:but|while|whereas|although|though|however)\s")
 _WORD = re.compile(r"[\w']+")
+_RELATIVE = re.compile(r"\s(which|who|that)\s(?=(sits?|is|are|stands?|hangs?|lives?|runs?|reads?|watches|listens)\b)")
+# "our PI read about transformers": the lab's principal investigator, not a Raspberry Pi (said in capitals,
+# as someone's, doing what people do)
+_PRINCIPAL_INVESTIGATOR = re.compile(
+    r"\b([Mm]y|[Oo]ur|[Tt]he|[Hh]is|[Hh]er|[Tt]heir) PIs?\b(?=('s|’s)|\s+(wants?|says?|said|thinks?|thought|asked|asks|"
+    r"reads?|prefers?|insists?|likes?|is|was|has|had|suggested|suggests|told|decided|would|will|keeps|agreed|"
+    r"and (me|i))\b)")
 
 
 # ---------------------------------------------------------------- cleaning
@@ -128,6 +138,19 @@ class Correction(NamedTuple):
         start = m.end() + (words.start() if words else 0)
         end = re.search(r"[.!?](\s|$)", norm[start:])
         return cls(m.end(), min(start + end.start() if end else len(norm), m.end() + CORRECTION_REACH))
+
+
+    def narrowed(self, norm: str, spans) -> Correction:
+        """Reaching only to the end of the first clause after it that names an answer: "wait no, the glue
+        is TypeScript, Rust is only used for the tokenizer" corrects the language, not the task; what a
+        relative clause adds is no correction ("on FPGA... no, sorry, on STM32H7 which sits near the
+        detector" corrects the place, not the task)."""
+        after = [(a, b) for a, b in spans if self.at < a <= self.reach]
+        if not after:
+            return self
+        first = min(a for a, _ in after)
+        ends = [m.start() for m in (_CLAUSE.search(norm, first), _RELATIVE.search(norm, first)) if m]
+        return self._replace(reach=min([self.reach, *ends]))
 
 
 def _named_after(correction: Correction | None, hits) -> bool:
@@ -475,7 +498,9 @@ class Understander:
     def _negated_before(self, clause: str, start: int, thing: bool = False) -> bool:
         """A negation among the few words before (a list goes on negating: "not AWS, GCP or Azure").
         For a `thing` (not a place), a denied moving denies the moving, not the thing ("without sending audio")."""
-        tail = " ".join([w for w in _WORD.findall(clause[:start]) if w not in SKIPPED_IN_NEGATION][-NEGATION_WINDOW:])
+        before = clause[:start]
+        before = before[before.rfind(")") + 1:]  # "(no business, no uni) with a Raspberry Pi": a bracket ends a denial
+        tail = " ".join([w for w in _WORD.findall(before) if w not in SKIPPED_IN_NEGATION][-NEGATION_WINDOW:])
         for n in self.book.negation:
             m = n.search(tail)
             rest = tail[m.end():] if m else ""
@@ -552,7 +577,7 @@ class Understander:
 
     def _hedged(self, clause: str, start: int, end: int) -> bool:
         """A possibility ("maybe Android next year") or a thing of the past ("originally a Pi")."""
-        near = " ".join(_WORD.findall(clause[:start])[-3:] + ["|"] + _WORD.findall(clause[end:])[:3])
+        near = " ".join(_WORD.findall(clause[:start])[-5:] + ["|"] + _WORD.findall(clause[end:])[:3])
         b = self.book
         return any(h.search(near) for h in b.hedges) or bool(b.obsolete and b.obsolete.search(clause[:start])) or bool(
             b.obsolete_after and b.obsolete_after.search(clause[end:]))
@@ -698,6 +723,7 @@ class Understander:
     def prepare(self, text: str) -> str:
         """Normalised, misspellings corrected, masked words blanked ("generated pixel-art sprites" ->
         "generated sprites")."""
+        text = _PRINCIPAL_INVESTIGATOR.sub(r"\1 principal investigator", text)  # before case is lost
         norm = re.sub(r" {2,}", " ", self.speller.fix(normalise(text)))
         norm = re.sub(r"\bno(?=[:,!](\s|$))", "nope", norm)  # "sorry, no: iPhone only" says no to what came before
         for mask in self.book.masks:
@@ -719,6 +745,9 @@ class Understander:
                 hits.setdefault(qid, []).extend(placed)
                 hinted[qid] = [h for h in qhits if h not in placed]
         correction = Correction.find(self.book.correction, norm)
+        if correction:
+            correction = correction.narrowed(norm, [(h.pos, h.pos + len(h.span)) for h in chain(*hits.values(),
+                                                                                           *hinted.values())])
         for qid, qhits in hinted.items():  # "a website ... no wait, keep it simple, a program on the PC"
             if qid in hits and _named_after(correction, qhits):
                 hits[qid] = [h for h in hits[qid] if h.pos > correction.at]
@@ -746,6 +775,11 @@ class Understander:
             if tied:  # "a web dashboard in TypeScript and an Android app in Kotlin"
                 u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "tie"
             elif all(h.hedged for h in ([h for h in qhits if h.option == oid] or qhits)):  # "did some JS once"
+                # what is said now, if only suggested, outranks what was ("at my last job ... on a Jetson.
+                # ... IT decided it will be hosted on Azure")
+                now = [h for h in hinted.get(qid, []) if not h.hedged]
+                if now:
+                    oid, span, _ = self._choose(qid, now)
                 u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "hint"
             else:
                 u.answers[qid], u.evidence[qid], u.how[qid] = oid, span, "synonym"

@@ -572,6 +572,41 @@ def test_find_subject_finds_nothing(subjects, text):
     ("Keystroke-rhythm anomaly check on our bank's login page, in-browser", {"task": "other"}),
     ("the ia transforms it in a colored illustration, in the browser", {"task": "generative"}),
     ("we are e-learning company; student questions never go to a server", {"sector": "industry"}),
+    # session 7 (sets ac and ad): corrections speak to their own clause; other people's stacks; vocabulary
+    ("RAG chatbot in-browser on WebGPU. The glue is Rust, wait no, the glue is TypeScript, Rust is only used for the tokenizer",
+     {"task": "llm", "language": "javascript"}),
+    ("we classify detector events on FPGA... no, sorry, on an STM32H7 which sits near the detector",
+     {"target": "microcontroller"}),
+    ("The robotics team next door runs ROS on Jetsons, that's not us. Our model sits behind an endpoint on Xeon boxes",
+     {"target": "server", "hardware": "intel_cpu"}),
+    ("At my last job I built a classifier that ran on a Jetson. Now we want an assistant hosted on Azure",
+     {"target": "server"}),
+    ("my colleague wants to fine-tune something on his laptop, but it will be hosted on Azure", {"cloud": "azure"}),
+    ("neither of us has shipped ML before", {"experience": "beginner"}),
+    ("there is also an Android companion app in Kotlin, but that one does no ML at all", {"experience": None}),
+    ("our users have NVIDIA cards, AMD cards, Apple M-series, so we can't assume anything", {"hardware": "any"}),
+    ("some have NVIDIA cards, many don't, so we can't count on any particular GPU", {"hardware": "any"}),
+    ("we want to make natural Japanese voice from the text, on the iPhone", {"task": "generative"}),
+    ("a model generates abstract painting from their silhouettes", {"task": "generative"}),
+    ("Our PI read about transformers and wants deep learning", {"hardware": None, "target": None}),
+    ("on the Pi 4 in the greenhouse", {"hardware": "arm"}),
+    ("we did many models before and are very familiar with deep learning", {"experience": "expert"}),
+    ("Everything runs on GCP: training on A100 spot instances, inference on a GKE cluster", {"hardware": None}),
+    ("on usual office notebooks with Intel processors", {"hardware": "intel_cpu"}),
+    ("Were an NGO (no business, no uni) with a Raspberry Pi at each clinic", {"target": "embedded", "hardware": "arm"}),
+    ("my arduino nano 33 ble should recognise when my dog barks", {"target": "microcontroller", "task": "speech"}),
+    ("ECG arrhythmia flagging on an Arduino Nano 33, C++ sketch", {"task": "other"}),
+    ("I am engineer at a camera maker. The camera has an ARM Cortex-A processor with Linux. Please teach me",
+     {"sector": "industry", "target": "embedded"}),
+    ("an app for coffee farmers in Java island to scan the cherries and tell if ripe; the app is in Kotlin",
+     {"language": "kotlin", "task": "vision"}),
+    ("microfinance co, android only", {"sector": "industry"}),
+    ("Turbine OEM, analytics team", {"sector": "industry"}),
+    ("we publish bedtime-story apps for kids", {"experience": None}),
+    ("We are no beginners, we publish in this area", {"experience": "expert"}),
+    ("We did not make any AI project before, this is the first one", {"experience": "beginner"}),
+    ("I know Python well, but neural networks only a little", {"experience": "beginner"}),
+    ("a collar measuring the movement and the temperature of the cow", {"task": "other"}),
 ])
 def test_real_messages(u, text, expected):
     got = answers(u, text)
@@ -658,4 +693,4 @@ def test_a_misspelling_is_not_made_from_an_ordinary_word(u):
     assert "target" not in answers(u, "our sellers upload photos")  # not "servers"
     assert answers(u, "an app for andriod phones")["mobile_os"] == "android"  # a misspelling still is
     assert "sector" not in answers(u, "throughput matters a lot")  # not "masters"
-    assert "task" not in answers(u, "closed-eye shots")  # not "shouts"
+    assert answers(u, "closed-eye shots").get("task") != "speech"  # not "shouts"
