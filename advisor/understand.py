@@ -49,8 +49,9 @@ this that these those we we're we'll we've our ours us i i'm i'll i've my me you
 should could can may might must shall do does did has have had going gonna want wants need needs so just also
 there here then than which who what when where how all some any very really quite about into over later now
 work works working worked""".split())
-# (not "i.mx", "node.js"; a colon only before a phase: "everything runs on GCP: training on A100s, inference on GKE")
-_CLAUSE = re.compile(r"(?:[;!?,\n]|\.(?!\w)|:(?=\s*(training|trained|train|inference|serving|deployment|prototyping|"
+# (not "i.mx", "node.js"; not a comma before what was made: "a wallpaper image, generated in the browser"; a colon
+# only before a phase: "everything runs on GCP: training on A100s, inference on GKE")
+_CLAUSE = re.compile(r"(?:[;!?\n]|,(?!\s*(generated|rendered|synthesi[sz]ed)\b)|\.(?!\w)|:(?=\s*(training|trained|train|inference|serving|deployment|prototyping|"
                      r"fine-?tuning)\b))+|\s(?:but|while|whereas|although|though|however)\s")
 _WORD = re.compile(r"[\w']+")
 _RELATIVE = re.compile(r"\s(which|who|that)\s(?=(sits?|is|are|stands?|hangs?|lives?|runs?|reads?|watches|listens)\b)")

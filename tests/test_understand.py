@@ -118,6 +118,11 @@ def test_a_numbered_reply_to_mobile_os_answers_only_that(u):
     ("my laptop has an RTX 4070", {"hardware": "nvidia_gpu"}, {"target": "desktop"}),
     ("it runs on my laptop", {"target": "desktop"}, {}),  # said as where it runs: a statement
     ("I prototype on my laptop", {}, {}),  # a training clause says nothing of where the model runs
+    # a board whose ARM core people seldom name, self-hosting, a college, some experience: assumed aloud
+    ("on an Arduino Nano 33 BLE", {"target": "microcontroller"}, {"hardware": "arm"}),
+    ("self-hosted llama on our h100s", {"target": "server", "hardware": "nvidia_gpu", "task": "llm"}, {"cloud": "none"}),
+    ("an iOS app where nothing may leave the phone", {"target": "mobile", "mobile_os": "ios"}, {"cloud": "none"}),
+    ("I teach at a community college", {}, {"sector": "academia"}),
     # what the message states wins over what its words suggest
     ("our backend is in Go but the model runs on the phone", {"language": "go", "target": "mobile"}, {}),
     ("a research project for my PhD", {"sector": "academia"}, {}),
@@ -607,6 +612,12 @@ def test_find_subject_finds_nothing(subjects, text):
     ("We did not make any AI project before, this is the first one", {"experience": "beginner"}),
     ("I know Python well, but neural networks only a little", {"experience": "beginner"}),
     ("a collar measuring the movement and the temperature of the cow", {"task": "other"}),
+    ("visitors get a desktop wallpaper image, generated client-side in the browser", {"task": "generative"}),
+    ("turn a rough sketch plus a few words ('baroque garden, fog') into mood images", {"task": "generative"}),
+    ("an app on my M3 MacBook; I've done a bit of iOS development", {"target": "desktop"}),
+    ("score applicants from their mobile money history; the scoring API runs on AWS", {"target": "server"}),
+    ("monitoring units clipped onto transformer cables sample discharge pulses", {"task": None}),  # not NLP
+    ("we looked at Gemini Nano but want our own small LLM in our Android app", {"target": "mobile"}),
 ])
 def test_real_messages(u, text, expected):
     got = answers(u, text)
