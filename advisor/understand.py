@@ -54,6 +54,7 @@ work works working worked""".split())
 _CLAUSE = re.compile(r"(?:[;!?\n]|,(?!\s*(generated|rendered|synthesi[sz]ed)\b)|\.(?!\w)|:(?=\s*(training|trained|train|inference|serving|deployment|prototyping|"
                      r"fine-?tuning)\b))+|\s(?:but|while|whereas|although|though|however)\s")
 _WORD = re.compile(r"[\w']+")
+_NOBODY = re.compile(r"\b(nobody|no one|noone|none of us)\b(\s+[\w']+){0,5}\s*$")  # denies a little further on
 _RELATIVE = re.compile(r"\s(which|who|that)\s(?=(sits?|is|are|stands?|hangs?|lives?|runs?|reads?|watches|listens)\b)")
 # "our PI read about transformers": the lab's principal investigator, not a Raspberry Pi (said in capitals,
 # as someone's, doing what people do)
@@ -501,6 +502,8 @@ class Understander:
         For a `thing` (not a place), a denied moving denies the moving, not the thing ("without sending audio")."""
         before = clause[:start]
         before = before[before.rfind(")") + 1:]  # "(no business, no uni) with a Raspberry Pi": a bracket ends a denial
+        if _NOBODY.search(before):  # "nobody here is a real ML expert"
+            return True
         tail = " ".join([w for w in _WORD.findall(before) if w not in SKIPPED_IN_NEGATION][-NEGATION_WINDOW:])
         for n in self.book.negation:
             m = n.search(tail)

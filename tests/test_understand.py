@@ -123,6 +123,10 @@ def test_a_numbered_reply_to_mobile_os_answers_only_that(u):
     ("self-hosted llama on our h100s", {"target": "server", "hardware": "nvidia_gpu", "task": "llm"}, {"cloud": "none"}),
     ("an iOS app where nothing may leave the phone", {"target": "mobile", "mobile_os": "ios"}, {"cloud": "none"}),
     ("I teach at a community college", {}, {"sector": "academia"}),
+    # "intermediate" from what someone did is a judgement; nobody being an expert denies the expert
+    ("we've fine-tuned a few models before but nobody here is a real ML expert", {}, {"experience": "intermediate"}),
+    ("I've trained a few models in Keras myself, but I'm not a software person", {}, {"experience": "intermediate"}),
+    ("our team is intermediate", {"experience": "intermediate"}, {}),
     # what the message states wins over what its words suggest
     ("our backend is in Go but the model runs on the phone", {"language": "go", "target": "mobile"}, {}),
     ("a research project for my PhD", {"sector": "academia"}, {}),
