@@ -622,6 +622,15 @@ def test_find_subject_finds_nothing(subjects, text):
     ("score applicants from their mobile money history; the scoring API runs on AWS", {"target": "server"}),
     ("monitoring units clipped onto transformer cables sample discharge pulses", {"task": None}),  # not NLP
     ("we looked at Gemini Nano but want our own small LLM in our Android app", {"target": "mobile"}),
+    ("The app is C++, wait, sorry: the legacy part is C++, the new client where this would live is C#.",
+     {"language": "csharp"}),
+    ("it runs on android, err, I meant iOS", {"mobile_os": "ios"}),
+    ("we use GCP, or rather Azure since last month", {"cloud": "azure"}),
+    ("A journaling app for iPhone in Swift. Also: Android is NOT in scope for now", {"mobile_os": "ios"}),
+    ("Right now scoring happens on a Node server, but we want to move the little MLP into the browser",
+     {"target": "browser"}),
+    ("4x AMD Instinct MI210 on our own rack, so anything CUDA-only is out", {"hardware": "amd_gpu"}),
+    ("we're a uni spin-off but incorporated last year, so a company I guess", {"sector": "industry"}),
 ])
 def test_real_messages(u, text, expected):
     got = answers(u, text)
