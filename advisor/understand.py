@@ -49,9 +49,11 @@ this that these those we we're we'll we've our ours us i i'm i'll i've my me you
 should could can may might must shall do does did has have had going gonna want wants need needs so just also
 there here then than which who what when where how all some any very really quite about into over later now
 work works working worked""".split())
-# (not "i.mx", "node.js"; not a comma before what was made: "a wallpaper image, generated in the browser"; a colon
+# (not "i.mx", "node.js"; not a comma before what was made ("a wallpaper image, generated in the browser") or
+# what is not wanted ("a chatbot platform, which we do not want"); a colon
 # only before a phase: "everything runs on GCP: training on A100s, inference on GKE")
-_CLAUSE = re.compile(r"(?:[;!?\n]|,(?!\s*(generated|rendered|synthesi[sz]ed)\b)|\.(?!\w)|:(?=\s*(training|trained|train|inference|serving|deployment|prototyping|"
+_CLAUSE = re.compile(r"(?:[;!?\n]|,(?!\s*(generated|rendered|synthesi[sz]ed|which (we|they|i) (do not|don't|dont|did not|"
+                     r"didn't) (want|need|like))\b)|\.(?!\w)|:(?=\s*(training|trained|train|inference|serving|deployment|prototyping|"
                      r"fine-?tuning)\b))+|\s(?:but|while|whereas|although|though|however)\s")
 _WORD = re.compile(r"[\w']+")
 _NOBODY = re.compile(r"\b(nobody|no one|noone|none of us)\b(\s+[\w']+){0,5}\s*$")  # denies a little further on

@@ -468,11 +468,15 @@ def test_unwritable_folder(cli, mini_kb, tmp_path, monkeypatch):
     folder.mkdir()
     folder.chmod(0o500)
     try:
-        if os.access(folder, os.W_OK):  # root ignores the mode: simulate the refusal
-            def refuse(*a, **k):
-                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        if os.access(folder, os.W_OK):  # root ignores the mode: simulate the refusal of files made in it
+            real_open = os.open
 
-            monkeypatch.setattr(tempfile, "mkstemp", refuse)
+            def refuse(path, *a, **k):
+                if os.path.dirname(os.fspath(path)) == str(folder):
+                    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+                return real_open(path, *a, **k)
+
+            monkeypatch.setattr(os, "open", refuse)
         r = cli("report", "-o", folder / "r.md")
         assert r.code == 2 and "Permission denied" in r.err and "Traceback" not in r.err
         assert list(folder.iterdir()) == []

@@ -631,6 +631,14 @@ def test_find_subject_finds_nothing(subjects, text):
      {"target": "browser"}),
     ("4x AMD Instinct MI210 on our own rack, so anything CUDA-only is out", {"hardware": "amd_gpu"}),
     ("we're a uni spin-off but incorporated last year, so a company I guess", {"sector": "industry"}),
+    # session 7, set ae (after its one measurement)
+    ("I've shipped a couple of models but wouldn't call myself an expert", {"experience": "intermediate"}),
+    ("the team know embedded very well but machine learning no", {"experience": "beginner"}),
+    ("Our Android version is built by a separate agency in Kotlin, so ignore them. This is the iOS app, all Swift",
+     {"mobile_os": "ios", "language": "swift"}),
+    ("A vendor pitched us a big chatbot platform, which we do not want. We want a small classifier that routes petitions",
+     {"task": "nlp"}),
+    ("summarize a user's week and answer questions about the journal, on the iPhone", {"task": "llm"}),
 ])
 def test_real_messages(u, text, expected):
     got = answers(u, text)
