@@ -693,15 +693,16 @@ class Understander:
                 return oid
         return None
 
-    def _reply_to(self, qid: str, text: str) -> str | None:
-        """A short reply to the question just asked: an option id, label or number."""
+    def _reply_to(self, qid: str, text: str, aliases: bool = False) -> str | None:
+        """A short reply to the question just asked: an option id, label or number (or, with `aliases`,
+        another name of an option: "on-prem", asked which cloud)."""
         q = self.questions.get(qid)
         t = normalise(text).strip(" .!?'\"")
         t = re.sub(r"^(the |it'?s |it is |on |in |for |with |we use |use |mostly |only )+", "", t).strip()
         for i, o in enumerate(q.options, 1):
             if t in (o.id, o.id.replace("_", " "), normalise(o.label), str(i)):
                 return o.id
-        return None
+        return q.lookup(t) if aliases and t else None
 
     def understand(self, text: str, pending: str | None = None) -> Understanding:
         """The answers a message implies. `pending` is the question just asked, if any."""
@@ -719,7 +720,9 @@ class Understander:
             if qid not in u.answers and qid not in u.named and qid not in u.assumed:
                 oid, span, _ = self._choose(qid, qhits)
                 u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "hint"
-        if pending in u.assumed:  # "on our backend", asked where the model runs, is the answer
+        if pending in u.assumed and pending in u.answers:  # the reply said it: no guess beside it
+            u.assumed.pop(pending)
+        elif pending in u.assumed:  # "on our backend", asked where the model runs, is the answer
             u.answers[pending], u.how[pending] = u.assumed.pop(pending), "reply"
             self._imply(u, u.answers)
         self._imply(u, u.assumed)
@@ -808,7 +811,7 @@ class Understander:
             return
         oid, evidence = None, text.strip()
         for _, piece in [(0, text)] + clauses(text):
-            oid = self._reply_to(pending, piece)
+            oid = self._reply_to(pending, piece, aliases=True)
             if oid is not None:
                 evidence = piece.strip()
                 break

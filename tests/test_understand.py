@@ -88,6 +88,8 @@ def test_saying_no_cloud_is_an_answer(u):
 
 
 @pytest.mark.parametrize("text, pending, expected", [
+    # a reply that is an option's alias is the answer, whatever else it names
+    ("on-prem. the aws account is just for the marketing website", "cloud", {"cloud": "none", "target": "server"}),
     ("3", "target", {"target": "embedded"}),  # the options' numbers count from 1
     ("1", "experience", {"experience": "beginner"}),
     ("2", "sector", {"sector": "industry"}),
@@ -639,6 +641,8 @@ def test_find_subject_finds_nothing(subjects, text):
     ("A vendor pitched us a big chatbot platform, which we do not want. We want a small classifier that routes petitions",
      {"task": "nlp"}),
     ("summarize a user's week and answer questions about the journal, on the iPhone", {"task": "llm"}),
+    ("i've shipped a couple of models at my old job but wouldnt call myself an expert", {"experience": "intermediate"}),
+    ("We'd like AI-generated illustrations for our articles, made automatically", {"task": "generative"}),
 ])
 def test_real_messages(u, text, expected):
     got = answers(u, text)
