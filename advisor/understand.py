@@ -49,9 +49,9 @@ this that these those we we're we'll we've our ours us i i'm i'll i've my me you
 should could can may might must shall do does did has have had going gonna want wants need needs so just also
 there here then than which who what when where how all some any very really quite about into over later now
 work works working worked""".split())
-# (not "i.mx", "node.js"; not a comma before what was made ("a wallpaper image, generated in the browser") or
-# what is not wanted ("a chatbot platform, which we do not want"); a colon
-# only before a phase: "everything runs on GCP: training on A100s, inference on GKE")
+# clause ends: not the dot in "i.mx" or "node.js"; not a comma before what was made ("a wallpaper image,
+# generated in the browser") or what is not wanted ("a chatbot platform, which we do not want"); a colon
+# only before a phase ("everything runs on GCP: training on A100s, inference on GKE")
 _CLAUSE = re.compile(r"(?:[;!?\n]|,(?!\s*(generated|rendered|synthesi[sz]ed|which (we|they|i) (do not|don't|dont|did not|"
                      r"didn't) (want|need|like))\b)|\.(?!\w)|:(?=\s*(training|trained|train|inference|serving|deployment|prototyping|"
                      r"fine-?tuning)\b))+|\s(?:but|while|whereas|although|though|however)\s")
@@ -142,7 +142,6 @@ class Correction(NamedTuple):
         start = m.end() + (words.start() if words else 0)
         end = re.search(r"[.!?](\s|$)", norm[start:])
         return cls(m.end(), min(start + end.start() if end else len(norm), m.end() + CORRECTION_REACH))
-
 
     def narrowed(self, norm: str, spans) -> Correction:
         """Reaching only to the end of the first clause after it that names an answer: "wait no, the glue
@@ -720,11 +719,11 @@ class Understander:
             if qid not in u.answers and qid not in u.named and qid not in u.assumed:
                 oid, span, _ = self._choose(qid, qhits)
                 u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "hint"
-        if pending in u.assumed and pending in u.answers:  # the reply said it: no guess beside it
-            u.assumed.pop(pending)
-        elif pending in u.assumed:  # "on our backend", asked where the model runs, is the answer
-            u.answers[pending], u.how[pending] = u.assumed.pop(pending), "reply"
-            self._imply(u, u.answers)
+        if pending in u.assumed:  # a guess for the question just asked is no guess beside a reply
+            guess = u.assumed.pop(pending)
+            if pending not in u.answers:  # "on our backend", asked where the model runs, is the answer
+                u.answers[pending], u.how[pending] = guess, "reply"
+                self._imply(u, u.answers)
         self._imply(u, u.assumed)
         self._tidy(u, pending)
         return u
