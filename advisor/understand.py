@@ -52,10 +52,12 @@ work works working worked""".split())
 # clause ends: not the dot in "i.mx" or "node.js"; not a comma before what was made ("a wallpaper image,
 # generated in the browser") or what is not wanted ("a chatbot platform, which we do not want"); a colon
 # only before a phase ("everything runs on GCP: training on A100s, inference on GKE")
-_CLAUSE = re.compile(r"(?:[;!?\n]|,(?!\s*(generated|rendered|synthesi[sz]ed|which (we|they|i) (do not|don't|dont|did not|"
+_CLAUSE = re.compile(r"(?:[;!?\n]|,(?!\s*(that'?s (it|all)\b|generated|rendered|synthesi[sz]ed|which (we|they|i) (do not|don't|dont|did not|"
                      r"didn't) (want|need|like))\b)|\.(?!\w)|:(?=\s*(training|trained|train|inference|serving|deployment|prototyping|"
                      r"fine-?tuning)\b))+|\s(?:but|while|whereas|although|though|however)\s")
 _WORD = re.compile(r"[\w']+")
+# "on the controller itself, a Cortex-M0+": a place said in other words just after names the same place
+_APPOSITION = re.compile(r"(\s+itself)?\s*[,:(\-–—]\s*(a|an|the|it'?s|it is|which is|i\.e\.)?\s*")
 _NOBODY = re.compile(r"\b(nobody|no one|noone|none of us)\b(\s+[\w']+){0,5}\s*$")  # denies a little further on
 _RELATIVE = re.compile(r"\s(which|who|that)\s(?=(sits?|is|are|stands?|hangs?|lives?|runs?|reads?|watches|listens)\b)")
 # "our PI read about transformers": the lab's principal investigator, not a Raspberry Pi (said in capitals,
@@ -748,7 +750,8 @@ class Understander:
             # ... unless it points back at a place named outright ("an industrial PC ... run on that PC")
             placed = [h for h in qhits if h.placed and qid in self.book.placed_states
                       and not any(h.span in s.span for s in hits.get(qid, ()))
-                      and not (h.span in self.book.pointers and any(s.pos < h.pos for s in hits.get(qid, ())))]
+                      and not (h.span in self.book.pointers and any(s.pos < h.pos for s in hits.get(qid, ())))
+                      and not any(_APPOSITION.fullmatch(norm, h.pos + len(h.span), s.pos) for s in hits.get(qid, ()))]
             if placed:
                 hits.setdefault(qid, []).extend(placed)
                 hinted[qid] = [h for h in qhits if h not in placed]
