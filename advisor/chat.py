@@ -212,7 +212,11 @@ class Session:
             self.talk.change(new, new_hints)
         elif (u.answers or hinted) and not u.named:
             lines.append(self.say("nothing_changed"))
-        if not u.answers and not hinted and not asked_for_pick and not u.named:
+        doubted = {q: o for q, o in u.doubted.items() if q not in said}
+        if doubted:  # read by the words, doubted by the second reading: the person says
+            items = ", ".join(f"{q}={o} ({_short(u.evidence[q])})" for q, o in doubted.items())
+            lines.append(self.say("doubted", items=items))
+        if not u.answers and not hinted and not asked_for_pick and not u.named and not doubted:
             lines.append(self.say("nothing_understood"))
         if u.answers or hinted or u.named:
             lines += self._settle(u)
@@ -468,10 +472,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m advisor.chat", description=main.__doc__)
     parser.add_argument("--measure", metavar="FILE", required=True, help="a YAML file of phrasings and expected answers")
     parser.add_argument("--misses", action="store_true", help="list what was not understood")
+    parser.add_argument("--words-only", action="store_true",
+                        help="the phrasebook's words alone, without the second reading's doubts")
     args = parser.parse_args(argv)
 
     def run() -> int:
-        r = measure(args.measure)
+        from advisor.second_reading import learns_from
+
+        r = measure(args.measure, doubt=not args.words_only)
+        if not args.words_only and learns_from(args.measure):
+            print("note: the second reading learns from this very set, so these figures are of its training data")
         print(f"chat understanding: {r['share']:.1%} of {r['answers']} answers in {r['phrasings']} phrasings; "
               f"contradictions: {r['contradictions']} ({r['per_100']:.1f} per 100 expected answers) = "
               f"{r['wrong']} wrong + {r['extra']} filled that the item does not expect")

@@ -42,7 +42,7 @@ REPLIES = ("greeting", "help", "understood", "nothing_understood", "nothing_chan
            "defaults_taken", "assumed", "ready_intro", "not_ready", "truncated", "undone", "nothing_to_undo",
            "started_over", "bye", "follow_up_hint", "unknown_name", "report_missing", "report_needs_path",
            "report_written", "report_exists", "report_exists_ask", "report_kept", "assumed_answer",
-           "conflict_resolved", "split_resolved", "provisional", "hinted", "assumption_dropped")
+           "conflict_resolved", "split_resolved", "provisional", "hinted", "assumption_dropped", "doubted")
 # words that carry no meaning for matching (kept out of the TF-IDF vectors)
 STOP = frozenset("""a an the and or of to in on at for with by from as is are was were be been being it its it's
 this that these those we we're we'll we've our ours us i i'm i'll i've my me you your they their them will would
@@ -393,6 +393,13 @@ class Understanding:
     # question id -> the options named that cannot all hold (left unanswered, e.g. Kotlin for the
     # Android app and Swift for the iOS one), or that were set aside for the answer (Python for training)
     named: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # question id -> option id: read by the words but doubted by the second reading, which favours
+    # another option; set aside (the chat says so, and asks or takes the default)
+    doubted: dict[str, str] = field(default_factory=dict)
+    # questions the words answer firmly: said as where the model runs ("the model runs on the phone"), or
+    # chosen over other options named and weighed out ("it runs on android, err, I meant iOS"); the second
+    # reading, which reads no grammar, does not doubt them
+    firm: set[str] = field(default_factory=set)
 
 
 class _Nearest:
@@ -483,10 +490,11 @@ class Speller:
 
 
 class Understander:
-    """Matches messages against one phrasebook; the TF-IDF model is fitted once, on first use."""
+    """Matches messages against one phrasebook; the TF-IDF model is fitted once, on first use. With
+    `doubt`, a free message's readings are checked against the second reading (advisor.second_reading)."""
 
-    def __init__(self, questions: QuestionSet, book: Phrasebook):
-        self.questions, self.book = questions, book
+    def __init__(self, questions: QuestionSet, book: Phrasebook, doubt: bool = True):
+        self.questions, self.book, self.doubt = questions, book, doubt
         self._nearest: _Nearest | None = None
         self._example_negated = [self._negated_anywhere(normalise(t)) for t, _, _ in book.examples]
         self.speller = Speller(book)
@@ -519,10 +527,11 @@ class Understander:
 
     # -- synonyms
     def _rule_hits(self, text: str, rules: tuple[Rule, ...]):
-        """Hits per question, and per (question, option) the words that negate it outright ("not an
-        LLM", "not on the phone")."""
+        """Hits per question, per (question, option) the words that negate it outright ("not an LLM",
+        "not on the phone"), and the questions where a longer name hid another option's shorter one."""
         hits: dict[str, list[Hit]] = {}
         negated: dict[tuple[str, str], set[str]] = {}
+        hidden: set[str] = set()  # questions where a longer name hid another option's shorter one
         after_training = False
         for offset, clause in clauses(text):
             found, denied = [], []
@@ -555,11 +564,14 @@ class Understander:
             # "raspberry pi pico" is a microcontroller, "react native" is not React)
             # (but not a place said as where it runs, inside longer words that go on: "... runs on our
             # backend on AWS" keeps "on our backend"; "run in Edge" is still the browser)
-            found = [(a, b, r) for a, b, r in found
-                     if not any(r2.question == r.question and a2 <= a and b <= b2 and (b2 - a2) > (b - a)
-                                and not (b != b2 and self._placed(r.question, clause, a)
-                                         and not self._placed(r2.question, clause, a2))
-                                for a2, b2, r2 in found)]
+            kept = [(a, b, r) for a, b, r in found
+                    if not any(r2.question == r.question and a2 <= a and b <= b2 and (b2 - a2) > (b - a)
+                               and not (b != b2 and self._placed(r.question, clause, a)
+                                        and not self._placed(r2.question, clause, a2))
+                               for a2, b2, r2 in found)]
+            hidden.update(r.question for _, _, r in set(found) - set(kept)
+                          if r.option not in {r2.option for _, _, r2 in kept if r2.question == r.question})
+            found = kept
             for a, b, rule in found:
                 if training and rule.question in self.book.deployment_questions:
                     continue  # "we train on TPUs on Google Cloud": training is not deployment
@@ -571,7 +583,7 @@ class Understander:
                 hedged = self._hedged(clause, a, b) or self._skill(rule.question, clause, a)
                 hit = Hit(offset + a, rule.option, clause[a:b].strip(), placed, hedged)
                 hits.setdefault(rule.question, []).append(hit)
-        return hits, negated
+        return hits, negated, hidden
 
     def _placed(self, qid: str, clause: str, start: int) -> bool:
         """Said as where (or in what) the model runs: "runs on", "the serving code is" just before."""
@@ -711,7 +723,7 @@ class Understander:
         if not text.strip():
             return u
         norm = self.prepare(text)
-        hits, hinted = self._words(norm)
+        hits, hinted = self._words(norm, u)
         self._read_words(u, hits, hinted, norm)
         if pending:
             self._read_reply(u, text, norm, pending)
@@ -727,8 +739,35 @@ class Understander:
                 u.answers[pending], u.how[pending] = guess, "reply"
                 self._imply(u, u.answers)
         self._imply(u, u.assumed)
+        if self.doubt and not pending:
+            self._second_reading(u, text)
         self._tidy(u, pending)
         return u
+
+    def _fingerprint(self) -> bytes:
+        """What `prepare` depends on: this code and the phrasebook."""
+        try:
+            return Path(__file__).read_bytes() + Path(self.book.path).read_bytes()
+        except OSError:
+            return Path(__file__).read_bytes() + self.book.path.encode()
+
+    def _second_reading(self, u: Understanding, text: str) -> None:
+        """Readings the classifier finds unlikely: assumed aloud, or set aside when it favours another
+        option ("which disease it is (rust, cercospora)" is no Rust code)."""
+        from advisor import second_reading
+
+        reading = second_reading.load(tuple(self.questions.ids), self.prepare, self._fingerprint())
+        if reading is None:
+            return
+        probabilities = reading.probabilities(self.prepare(text))
+        for said in (u.answers, u.assumed):
+            for q, o in list(said.items()):
+                verdict = reading.verdict(probabilities[q], o) if q in probabilities and q not in u.firm else None
+                if verdict == "set aside":
+                    del said[q]
+                    u.doubted[q] = o
+                elif verdict == "assume" and said is u.answers:
+                    u.assumed[q] = said.pop(q)
 
     def prepare(self, text: str) -> str:
         """Normalised, misspellings corrected, masked words blanked ("generated pixel-art sprites" ->
@@ -740,10 +779,12 @@ class Understander:
             norm = mask.sub(" ", norm)
         return re.sub(r" {2,}", " ", norm)
 
-    def _words(self, norm: str):
-        """The synonym and hint hits that count, per question."""
-        hits, negated = self._rule_hits(norm, self.book.rules)
-        hinted, negated_hints = self._rule_hits(norm, self.book.hints)
+    def _words(self, norm: str, u: Understanding):
+        """The synonym and hint hits that count, per question (and in `u.weighed_out`, what was named
+        but does not count)."""
+        hits, negated, hidden = self._rule_hits(norm, self.book.rules)
+        hinted, negated_hints, _ = self._rule_hits(norm, self.book.hints)
+        u.firm.update(hidden)  # "raspberry pi pico", "visual wake words": read as a whole, on purpose
         for key, spans in negated_hints.items():
             negated.setdefault(key, set()).update(spans)
         for qid, qhits in list(hinted.items()):  # "runs on our backend" says where it runs
@@ -764,8 +805,16 @@ class Understander:
                 hits[qid] = [h for h in hits[qid] if h.pos > correction.at]
                 if not hits[qid]:
                     del hits[qid]
+        named = {}
+        for q, h in chain(hits.items(), hinted.items()):
+            named.setdefault(q, set()).update(x.option for x in h)
+        for q, o in negated:
+            named.setdefault(q, set()).add(o)
         hits = {q: kept for q, h in hits.items() if (kept := self._weigh(q, h, negated, correction))}
         hinted = {q: kept for q, h in hinted.items() if (kept := self._weigh(q, h, negated, correction))}
+        for q, options in named.items():
+            if options - {x.option for x in chain(hits.get(q, ()), hinted.get(q, ()))}:
+                u.firm.add(q)
         return hits, hinted
 
     def _read_words(self, u: Understanding, hits: dict[str, list[Hit]], hinted: dict[str, list[Hit]],
@@ -794,6 +843,8 @@ class Understander:
                 u.assumed[qid], u.evidence[qid], u.how[qid] = oid, span, "hint"
             else:
                 u.answers[qid], u.evidence[qid], u.how[qid] = oid, span, "synonym"
+                if any(h.placed for h in qhits if h.option == oid):
+                    u.firm.add(qid)
             others = tuple(dict.fromkeys(h.option for h in sorted(qhits) if h.option != oid))
             if others:
                 u.named[qid] = (oid, *others)
@@ -885,7 +936,8 @@ def find_subject(text: str, subjects: dict, book: Phrasebook):
 # ---------------------------------------------------------------- measuring
 
 
-def measure(path: str | Path, questions: QuestionSet | None = None, book: Phrasebook | None = None) -> dict:
+def measure(path: str | Path, questions: QuestionSet | None = None, book: Phrasebook | None = None,
+            doubt: bool = True) -> dict:
     """Share of the expected (question, option) pairs of a phrasing set that are understood.
 
     An answer counts as filled whether the text states it or only suggests it (the chat then assumes
@@ -907,7 +959,7 @@ def measure(path: str | Path, questions: QuestionSet | None = None, book: Phrase
     if not isinstance(data, dict) or not isinstance(data.get("phrasings"), list):
         raise BadInput(f"{p.name}: expected a mapping with a 'phrasings' list")
     questions = questions or load_questions()
-    u = Understander(questions, book or load_phrasebook())
+    u = Understander(questions, book or load_phrasebook(), doubt=doubt)
     total = right = wrong = extra = assumed_right = assumed_extra = 0
     misses: list[dict] = []
     extras: list[dict] = []
