@@ -423,6 +423,8 @@ def run(args: argparse.Namespace, ctx) -> int:
     as_json = getattr(args, "format", "text") == "json"
     interactive = sys.stdin is not None and sys.stdin.isatty()
     session.can_confirm = interactive
+    if interactive:
+        session.u.warm_up()
     out = sys.stdout
 
     def emit_reply(message: str | None, reply: Reply, event: str = "reply") -> None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import threading
+from functools import lru_cache
 from pathlib import Path
 
 from advisor.paths import packaged_dir
@@ -96,6 +98,7 @@ def _cache_dir() -> Path | None:
 
 
 _LOADED: dict[str, SecondReading] = {}
+_LOCK = threading.Lock()  # one fitting at a time: a warm-up thread and the first message share it
 
 
 def load(questions: tuple[str, ...], prepare, fingerprint: bytes = b"", folder: Path | None = None) -> SecondReading | None:
@@ -103,19 +106,30 @@ def load(questions: tuple[str, ...], prepare, fingerprint: bytes = b"", folder: 
     `prepare`; `fingerprint` stands for what `prepare` depends on. From memory, or from the cache when it
     holds one fitted on the same data and code, else fitted now (a few seconds) and cached, atomically;
     a cache folder that cannot be written is skipped."""
-    import sklearn
-
     path = folder or phrasings_dir()
     files = sorted(path.glob("*.yaml")) if path.is_dir() else []
     if not files:
         return None
+    stats = tuple((f.name, st.st_size, st.st_mtime_ns) for f in files for st in [f.stat()])
+    key = _key(str(path), stats, questions, fingerprint)
+    with _LOCK:
+        return _LOADED.get(key) or _load(key, path, questions, prepare)
+
+
+@lru_cache(maxsize=8)
+def _key(folder: str, stats: tuple, questions: tuple[str, ...], fingerprint: bytes) -> str:
+    """What the fitted model depends on: the sets' contents, this code, what prepares the messages, the
+    questions and scikit-learn's version (`stats` only tells when to read the sets again)."""
+    import sklearn
+
     digest = hashlib.sha256(f"{sklearn.__version__} {' '.join(questions)}".encode() + Path(__file__).read_bytes())
     digest.update(fingerprint)
-    for f in files:
-        digest.update(f.name.encode() + b"\0" + f.read_bytes())
-    key = digest.hexdigest()[:24]
-    if key in _LOADED:
-        return _LOADED[key]
+    for name, _, _ in stats:
+        digest.update(name.encode() + b"\0" + (Path(folder) / name).read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def _load(key: str, path: Path, questions: tuple[str, ...], prepare) -> SecondReading:
     cache = _cache_dir()
     cached = cache / f"second-reading-{key}.pickle" if cache else None
     model = None
@@ -129,10 +143,14 @@ def load(questions: tuple[str, ...], prepare, fingerprint: bytes = b"", folder: 
         model = SecondReading(_examples(path, prepare), questions)
         if cached is not None:
             try:
-                from advisor.files import write_output
+                from advisor.files import clean_stale, write_output
 
                 cached.parent.mkdir(parents=True, exist_ok=True)
+                clean_stale(cached)  # what a run stopped mid-write left
                 write_output(cached, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+                for old in cached.parent.glob("second-reading-*.pickle"):  # fitted on other data or code
+                    if old != cached:
+                        old.unlink(missing_ok=True)
             except Exception:  # a read-only home or a full disk costs the next run a refit, nothing more
                 pass
     _LOADED[key] = model

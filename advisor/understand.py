@@ -8,6 +8,7 @@ User text is only ever matched against; it is never compiled, executed or used a
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -489,6 +490,15 @@ class Speller:
         return re.sub(r"[a-z]+", lambda m: self.correct(m.group()) or m.group(), text)
 
 
+@lru_cache(maxsize=4)
+def _fingerprint(book_path: str) -> bytes:
+    code = Path(__file__).read_bytes()
+    try:
+        return hashlib.sha256(code + Path(book_path).read_bytes()).digest()
+    except OSError:
+        return hashlib.sha256(code + book_path.encode()).digest()
+
+
 class Understander:
     """Matches messages against one phrasebook; the TF-IDF model is fitted once, on first use. With
     `doubt`, a free message's readings are checked against the second reading (advisor.second_reading)."""
@@ -744,19 +754,29 @@ class Understander:
         self._tidy(u, pending)
         return u
 
+    def second(self):
+        """The second reading (advisor.second_reading), loaded or fitted on first use."""
+        from advisor import second_reading
+
+        if not hasattr(self, "_second"):
+            self._second = second_reading.load(tuple(self.questions.ids), self.prepare, self._fingerprint())
+        return self._second
+
+    def warm_up(self) -> None:
+        """Load the second reading in the background (while a person types the first message)."""
+        import threading
+
+        if self.doubt:
+            threading.Thread(target=self.second, name="second-reading", daemon=True).start()
+
     def _fingerprint(self) -> bytes:
         """What `prepare` depends on: this code and the phrasebook."""
-        try:
-            return Path(__file__).read_bytes() + Path(self.book.path).read_bytes()
-        except OSError:
-            return Path(__file__).read_bytes() + self.book.path.encode()
+        return _fingerprint(self.book.path)
 
     def _second_reading(self, u: Understanding, text: str) -> None:
         """Readings the classifier finds unlikely: assumed aloud, or set aside when it favours another
         option ("which disease it is (rust, cercospora)" is no Rust code)."""
-        from advisor import second_reading
-
-        reading = second_reading.load(tuple(self.questions.ids), self.prepare, self._fingerprint())
+        reading = self.second()
         if reading is None:
             return
         probabilities = reading.probabilities(self.prepare(text))

@@ -86,12 +86,19 @@ def test_the_fitted_reading_is_cached_and_fitted_anew_when_the_cache_is_damaged(
     assert pickle.loads(cached[0].read_bytes()).models  # written again, whole
 
 
-def test_other_data_or_another_preparation_is_another_cache_entry(tiny, tmp_path):
+def test_other_data_or_another_preparation_is_another_cache_entry_and_replaces_it(tiny, tmp_path):
+    def entries():
+        return sorted(p.name for p in (tmp_path / "cache").glob("second-reading-*.pickle"))
+
+    names = []
     sr.load(QUESTIONS, str.lower, folder=tiny)
+    names += entries()
     sr.load(QUESTIONS, str.lower, b"another phrasebook", folder=tiny)
+    names += entries()
     (tiny / "chat_tiny.yaml").write_text(TINY.replace("hello", "hello there"), encoding="utf-8")
     sr.load(QUESTIONS, str.lower, folder=tiny)
-    assert len(list((tmp_path / "cache").glob("second-reading-*.pickle"))) == 3
+    names += entries()
+    assert len(names) == len(set(names)) == 3  # one entry at a time, each under its own name
 
 
 def test_an_unwritable_cache_or_none_costs_only_the_fitting(tiny, tmp_path, monkeypatch):
