@@ -775,7 +775,10 @@ class Understander:
 
     def _second_reading(self, u: Understanding, text: str) -> None:
         """Readings the classifier finds unlikely: assumed aloud, or set aside when it favours another
-        option ("which disease it is (rust, cercospora)" is no Rust code)."""
+        option ("which disease it is (rust, cercospora)" is no Rust code); and answers the words leave
+        open that it is sure of, assumed aloud."""
+        from advisor import second_reading
+
         reading = self.second()
         if reading is None:
             return
@@ -788,6 +791,14 @@ class Understander:
                     u.doubted[q] = o
                 elif verdict == "assume" and said is u.answers:
                     u.assumed[q] = said.pop(q)
+        # what the words leave open and the classifier is sure of: assumed aloud
+        for q, p in probabilities.items():
+            if q not in second_reading.GUESSED or q in u.answers or q in u.assumed or q in u.named \
+                    or q in u.doubted or q in u.firm:
+                continue
+            option = reading.guess(p, text)
+            if option is not None and reading.guesses(q, option):
+                u.assumed[q], u.evidence[q], u.how[q] = option, "the message as a whole", "second reading"
 
     def prepare(self, text: str) -> str:
         """Normalised, misspellings corrected, masked words blanked ("generated pixel-art sprites" ->

@@ -635,7 +635,7 @@ def test_a_suggested_answer_is_assumed_aloud_and_can_be_corrected(real):
     s = real()
     text = say(s, "our backend services are Java Spring Boot, we score card transactions for fraud")
     assert "Understood: language=java" in text
-    assert "Assuming from your words: target=server (" in text and "say otherwise" in text
+    assert re.search(r"Assuming from your words: [^\n]*\btarget=server \(", text) and "say otherwise" in text
     st = s.state()
     assert st["ready"] and st["answers"]["target"] == "server" and st["assumed_by_chat"]["target"] == "server"
     say(s, "no, the model runs on the phones, android only")
