@@ -498,6 +498,15 @@ def test_the_blind_sets_do_not_slip(name, floor, ceiling):
     assert r["per_100"] <= ceiling, f"set {name}: {r['per_100']:.1f} contradictions per 100"
 
 
+def test_the_set_measured_once_and_not_read_does_not_slip():
+    """Set ag (session 8): measured once with that session's final code, 96.0% and 1.2 per 100; not read,
+    so not among the sets the second reading learns from."""
+    path = Path(__file__).parent / "data" / "chat_blind_2026ag.yaml"
+    r = measure(path)
+    assert r["share"] >= 0.95 and r["per_100"] <= 1.5, (r["share"], r["per_100"])
+    assert not (PHRASINGS / path.name).exists()
+
+
 def test_the_measure_counts_fills_the_item_does_not_expect(tmp_path):
     f = tmp_path / "set.yaml"
     f.write_text(yaml.safe_dump({"phrasings": [{"text": "a startup on AWS", "expect": {"cloud": "aws"}}]}))
