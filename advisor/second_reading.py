@@ -115,7 +115,10 @@ def _cache_dir() -> Path | None:
     override = os.environ.get("ADVISOR_CACHE")
     if override is not None:
         return Path(override).expanduser() if override else None  # empty: no cache
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    except (RuntimeError, KeyError, OSError):  # no home folder to be found: no cache
+        return None
     return Path(base) / "dl-advisor"
 
 

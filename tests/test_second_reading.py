@@ -131,6 +131,17 @@ def test_an_unwritable_cache_or_none_costs_only_the_fitting(tiny, tmp_path, monk
     assert not (tmp_path / "cache").exists()
 
 
+def test_no_home_folder_means_no_cache(monkeypatch):
+    monkeypatch.delenv("ADVISOR_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(sr.Path, "home", staticmethod(no_home))
+    assert sr._cache_dir() is None
+
+
 def test_without_sets_there_is_no_second_reading(tmp_path):
     assert sr.load(QUESTIONS, str.lower, folder=tmp_path / "nowhere") is None
 
