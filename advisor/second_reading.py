@@ -74,19 +74,15 @@ class SecondReading:
         rival = max((p for o, p in probabilities.items() if o not in (option, NONE)), default=0.0)
         return "set aside" if rival >= RIVAL else "assume"
 
-
     @staticmethod
-    def guess(probabilities: dict[str, float], text: str) -> str | None:
-        """The option the classifier is sure of (at least SURE) for a message long enough, if any."""
-        if len(text.split()) < GUESS_WORDS:
+    def guess(question: str, probabilities: dict[str, float], text: str) -> str | None:
+        """The option of a GUESSED question the classifier is sure of (at least SURE), for a message long
+        enough, if any."""
+        if question not in GUESSED or len(text.split()) < GUESS_WORDS:
             return None
         best = max(probabilities, key=probabilities.get)
-        return best if best != NONE and probabilities[best] >= SURE else None
-
-    @staticmethod
-    def guesses(question: str, option: str) -> bool:
-        """Whether a guess of this option for this question is made (GUESSED)."""
-        return question in GUESSED and (GUESSED[question] is None or option in GUESSED[question])
+        allowed = GUESSED[question] is None or best in GUESSED[question]
+        return best if allowed and best != NONE and probabilities[best] >= SURE else None
 
 
 def learns_from(path: str | Path) -> bool:

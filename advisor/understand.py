@@ -505,6 +505,7 @@ class Understander:
 
     def __init__(self, questions: QuestionSet, book: Phrasebook, doubt: bool = True):
         self.questions, self.book, self.doubt = questions, book, doubt
+        self._second_loaded, self._second = False, None
         self._nearest: _Nearest | None = None
         self._example_negated = [self._negated_anywhere(normalise(t)) for t, _, _ in book.examples]
         self.speller = Speller(book)
@@ -750,7 +751,7 @@ class Understander:
                 self._imply(u, u.answers)
         self._imply(u, u.assumed)
         if self.doubt and not pending:
-            self._second_reading(u, text)
+            self._second_reading(u, text, norm)
         self._tidy(u, pending)
         return u
 
@@ -758,8 +759,9 @@ class Understander:
         """The second reading (advisor.second_reading), loaded or fitted on first use."""
         from advisor import second_reading
 
-        if not hasattr(self, "_second"):
+        if not self._second_loaded:
             self._second = second_reading.load(tuple(self.questions.ids), self.prepare, self._fingerprint())
+            self._second_loaded = True
         return self._second
 
     def warm_up(self) -> None:
@@ -773,16 +775,14 @@ class Understander:
         """What `prepare` depends on: this code and the phrasebook."""
         return _fingerprint(self.book.path)
 
-    def _second_reading(self, u: Understanding, text: str) -> None:
+    def _second_reading(self, u: Understanding, text: str, norm: str) -> None:
         """Readings the classifier finds unlikely: assumed aloud, or set aside when it favours another
         option ("which disease it is (rust, cercospora)" is no Rust code); and answers the words leave
         open that it is sure of, assumed aloud."""
-        from advisor import second_reading
-
         reading = self.second()
         if reading is None:
             return
-        probabilities = reading.probabilities(self.prepare(text))
+        probabilities = reading.probabilities(norm)
         for said in (u.answers, u.assumed):
             for q, o in list(said.items()):
                 verdict = reading.verdict(probabilities[q], o) if q in probabilities and q not in u.firm else None
@@ -793,11 +793,10 @@ class Understander:
                     u.assumed[q] = said.pop(q)
         # what the words leave open and the classifier is sure of: assumed aloud
         for q, p in probabilities.items():
-            if q not in second_reading.GUESSED or q in u.answers or q in u.assumed or q in u.named \
-                    or q in u.doubted or q in u.firm:
+            if q in u.answers or q in u.assumed or q in u.named or q in u.doubted or q in u.firm:
                 continue
-            option = reading.guess(p, text)
-            if option is not None and reading.guesses(q, option):
+            option = reading.guess(q, p, text)
+            if option is not None:
                 u.assumed[q], u.evidence[q], u.how[q] = option, "the message as a whole", "second reading"
 
     def prepare(self, text: str) -> str:
@@ -811,8 +810,8 @@ class Understander:
         return re.sub(r" {2,}", " ", norm)
 
     def _words(self, norm: str, u: Understanding):
-        """The synonym and hint hits that count, per question (and in `u.weighed_out`, what was named
-        but does not count)."""
+        """The synonym and hint hits that count, per question (and in `u.firm`, the questions where words
+        named an option that was then weighed out, or hidden inside a longer name)."""
         hits, negated, hidden = self._rule_hits(norm, self.book.rules)
         hinted, negated_hints, _ = self._rule_hits(norm, self.book.hints)
         u.firm.update(hidden)  # "raspberry pi pico", "visual wake words": read as a whole, on purpose

@@ -61,20 +61,18 @@ def test_verdict(tiny, probabilities, verdict):
 LONG = "we want to sort the photos of the parts coming off the line into good and bad"
 
 
-@pytest.mark.parametrize("probabilities, text, guess", [
-    ({"vision": 0.95, sr.NONE: 0.05}, LONG, "vision"),
-    ({"vision": 0.95, sr.NONE: 0.05}, "C++ on a Jetson", None),  # too short to guess from
-    ({"vision": 0.85, sr.NONE: 0.15}, LONG, None),  # not sure enough
-    ({"vision": 0.02, sr.NONE: 0.98}, LONG, None),  # sure the message says nothing
+@pytest.mark.parametrize("question, probabilities, text, guess", [
+    ("task", {"vision": 0.95, sr.NONE: 0.05}, LONG, "vision"),
+    ("task", {"vision": 0.95, sr.NONE: 0.05}, "C++ on a Jetson", None),  # too short to guess from
+    ("task", {"vision": 0.85, sr.NONE: 0.15}, LONG, None),  # not sure enough
+    ("task", {"vision": 0.02, sr.NONE: 0.98}, LONG, None),  # sure the message says nothing
+    ("sector", {"academia": 0.95, sr.NONE: 0.05}, LONG, "academia"),
+    ("sector", {"industry": 0.95, sr.NONE: 0.05}, LONG, None),  # the chat assumes it anyway
+    ("target", {"server": 0.99, sr.NONE: 0.01}, LONG, None),  # where it runs hinges on grammar
+    ("cloud", {"aws": 0.99, sr.NONE: 0.01}, LONG, None),
 ])
-def test_guess(probabilities, text, guess):
-    assert sr.SecondReading.guess(probabilities, text) == guess
-
-
-def test_only_tasks_and_academia_are_guessed():
-    assert sr.SecondReading.guesses("task", "vision") and sr.SecondReading.guesses("sector", "academia")
-    assert not sr.SecondReading.guesses("sector", "industry")  # the chat assumes it anyway
-    assert not sr.SecondReading.guesses("target", "server") and not sr.SecondReading.guesses("cloud", "aws")
+def test_guess(question, probabilities, text, guess):
+    assert sr.SecondReading.guess(question, probabilities, text) == guess
 
 
 def test_it_learns_from_the_sets_and_is_the_same_every_time(tiny):
